@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: protect each Ethernet frame with a SecTAG and ICV (802.1AE
+ * 10.5), then encapsulate it in VXLAN (RFC 7348) over UDP.
+ *
+ * GSO frames from the stack are segmented here, before protection,
+ * because every segment needs its own PN and ICV. Segments and frames are
+ * made linear and writable once, with room for the SecTAG, the outer
+ * headers and the ICV, and the cipher runs in place.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+#include <net/ip6_tunnel.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+#include <net/vxlan.h>
+
+#include "crypto.h"
+#include "macvx.h"
+
+/* Outer header fields worked out from the plaintext before protection. */
+struct macvx_tx_cb {
+	struct macvx_tx_sa *sa;
+	struct macvx_req *req;
+	unsigned int msdu_len;
+	__be16 src_port;
+	__be16 df;
+	u8 tos;
+};
+
+static struct macvx_tx_cb *macvx_tx_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct macvx_tx_cb) > sizeof(skb->cb));
+	return (struct macvx_tx_cb *)skb->cb;
+}
+
+static void macvx_tx_drop(struct net_device *dev, struct sk_buff *skb)
+{
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+static struct rtable *macvx_route4(struct macvx_dev *mvx,
+				   struct macvx_cfg *cfg, struct sock *sk,
+				   struct sk_buff *skb, u8 tos, __be32 *saddr)
+{
+	bool use_cache = !skb->mark && cfg->tos != 1;
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+
+	if (use_cache) {
+		rt = dst_cache_get_ip4(&cfg->dst_cache, saddr);
+		if (rt)
+			return rt;
+	}
+
+	fl4.flowi4_oif = cfg->link;
+	fl4.flowi4_tos = RT_TOS(tos);
+	fl4.flowi4_mark = skb->mark;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	fl4.daddr = cfg->remote.sin.sin_addr.s_addr;
+	fl4.saddr = cfg->local.sin.sin_addr.s_addr;
+	fl4.fl4_dport = cfg->dst_port;
+
+	rt = ip_route_output_key(mvx->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->dst.dev == mvx->dev) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl4.saddr;
+	if (use_cache)
+		dst_cache_set_ip4(&cfg->dst_cache, &rt->dst, fl4.saddr);
+	return rt;
+}
+
+static struct dst_entry *macvx_route6(struct macvx_dev *mvx,
+				      struct macvx_cfg *cfg, struct sock *sk,
+				      struct sk_buff *skb, u8 tos,
+				      struct in6_addr *saddr)
+{
+	bool use_cache = !skb->mark && cfg->tos != 1;
+	struct dst_entry *dst;
+	struct flowi6 fl6 = {};
+
+	if (use_cache) {
+		dst = dst_cache_get_ip6(&cfg->dst_cache, saddr);
+		if (dst)
+			return dst;
+	}
+
+	fl6.flowi6_oif = cfg->link;
+	fl6.daddr = cfg->remote.sin6.sin6_addr;
+	fl6.saddr = cfg->local.sin6.sin6_addr;
+	fl6.flowlabel = ip6_make_flowinfo(RT_TOS(tos), cfg->label);
+	fl6.flowi6_mark = skb->mark;
+	fl6.flowi6_proto = IPPROTO_UDP;
+	fl6.fl6_dport = cfg->dst_port;
+
+	dst = ipv6_stub->ipv6_dst_lookup_flow(mvx->net, sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return dst;
+	if (dst->dev == mvx->dev) {
+		dst_release(dst);
+		return ERR_PTR(-ELOOP);
+	}
+	*saddr = fl6.saddr;
+	if (use_cache)
+		dst_cache_set_ip6(&cfg->dst_cache, dst, &fl6.saddr);
+	return dst;
+}
+
+static void macvx_route_error(struct net_device *dev, long err)
+{
+	if (err == -ELOOP)
+		DEV_STATS_INC(dev, collisions);
+	else
+		DEV_STATS_INC(dev, tx_carrier_errors);
+}
+
+/* Push the VXLAN header and send; consumes @skb. */
+static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
+{
+	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
+	struct net_device *dev = mvx->dev;
+	struct macvx_sock *ms;
+	struct macvx_cfg *cfg;
+	struct vxlanhdr *vxh;
+	bool xnet;
+	u8 ttl;
+
+	cfg = rcu_dereference_bh(mvx->cfg);
+	ms = rcu_dereference_bh(mvx->sock);
+	if (unlikely(!ms || !cfg->remote.sa.sa_family)) {
+		macvx_tx_drop(dev, skb);
+		return;
+	}
+	xnet = !net_eq(mvx->net, dev_net(dev));
+
+	/* The outer checksum, if any, is left to the underlay device. */
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->encapsulation = 0;
+	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+
+	/* RFC 7348 5: the I flag and the VNI, every reserved bit zero */
+	vxh = __skb_push(skb, sizeof(*vxh));
+	vxh->vx_flags = VXLAN_HF_VNI;
+	vxh->vx_vni = cpu_to_be32(cfg->vni << 8);
+
+	if (cfg->remote.sa.sa_family == AF_INET) {
+		__be32 saddr = 0;
+		struct rtable *rt;
+
+		rt = macvx_route4(mvx, cfg, ms->sock->sk, skb, cb->tos, &saddr);
+		if (IS_ERR(rt)) {
+			macvx_route_error(dev, PTR_ERR(rt));
+			kfree_skb(skb);
+			return;
+		}
+		ttl = cfg->ttl ? : ip4_dst_hoplimit(&rt->dst);
+		udp_tunnel_xmit_skb(rt, ms->sock->sk, skb, saddr,
+				    cfg->remote.sin.sin_addr.s_addr, cb->tos, ttl,
+				    cb->df, cb->src_port, cfg->dst_port, xnet,
+				    !cfg->udp_csum);
+#if IS_ENABLED(CONFIG_IPV6)
+	} else {
+		struct in6_addr saddr = {};
+		struct dst_entry *dst;
+
+		dst = macvx_route6(mvx, cfg, ms->sock->sk, skb, cb->tos, &saddr);
+		if (IS_ERR(dst)) {
+			macvx_route_error(dev, PTR_ERR(dst));
+			kfree_skb(skb);
+			return;
+		}
+		skb_scrub_packet(skb, xnet);
+		ttl = cfg->ttl ? : ip6_dst_hoplimit(dst);
+		udp_tunnel6_xmit_skb(dst, ms->sock->sk, skb, dev, &saddr,
+				     &cfg->remote.sin6.sin6_addr, cb->tos, ttl,
+				     cfg->label, cb->src_port, cfg->dst_port,
+				     cfg->udp_zero_csum6_tx);
+#endif
+	}
+}
+
+static void macvx_count_tx(struct macvx_secy *secy, struct macvx_tx_sa *sa,
+			   unsigned int msdu_len)
+{
+	struct macvx_tx_sc_stats *stats = this_cpu_ptr(secy->tx_sc.stats);
+
+	u64_stats_update_begin(&stats->syncp);
+	if (READ_ONCE(secy->tx_sc.encrypt)) {
+		stats->stats.OutPktsEncrypted++;
+		stats->stats.OutOctetsEncrypted += msdu_len;
+		this_cpu_inc(sa->stats->OutPktsEncrypted);
+	} else {
+		stats->stats.OutPktsProtected++;
+		stats->stats.OutOctetsProtected += msdu_len;
+		this_cpu_inc(sa->stats->OutPktsProtected);
+	}
+	u64_stats_update_end(&stats->syncp);
+}
+
+MACVX_DECLARE_CRYPTO_DONE(macvx_encrypt_done);
+
+static void macvx_encrypt_done(void *data, int err)
+{
+	struct sk_buff *skb = data;
+	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
+	struct net_device *dev = skb->dev;
+	struct macvx_dev *mvx = macvx_priv(dev);
+	struct macvx_tx_sa *sa = cb->sa;
+
+	macvx_req_put(cb->req);
+
+	rcu_read_lock_bh();
+	if (err) {
+		macvx_tx_drop(dev, skb);
+	} else {
+		macvx_count_tx(&mvx->secy, sa, cb->msdu_len);
+		macvx_encap_send(mvx, skb);
+	}
+	rcu_read_unlock_bh();
+
+	macvx_tx_sa_put(sa);
+	dev_put(dev);
+}
+
+/*
+ * Take the next PN of @sa. The last PN of an SA (2^32 - 1, or 2^64 - 1
+ * with XPN) is sent exactly once; then the SA is inactive until a new PN
+ * is set, and nothing is sent on it (802.1AE 10.6.2, 10.7.22).
+ */
+static bool macvx_next_pn(struct macvx_secy *secy, struct macvx_tx_sa *sa,
+			  u64 *pn)
+{
+	s64 last = secy->xpn ? (s64)U64_MAX : (s64)U32_MAX;
+	s64 next;
+
+	next = atomic64_fetch_add_unless(&sa->next_pn, 1, last);
+	if (likely(next != last)) {
+		*pn = next;
+		return true;
+	}
+	if (test_and_set_bit(MACVX_SA_EXHAUSTED, &sa->flags))
+		return false;
+
+	WRITE_ONCE(sa->active, false);
+	if (secy->protect)
+		WRITE_ONCE(secy->operational, false);
+	*pn = last;
+	return true;
+}
+
+/*
+ * Make @skb linear and writable with @head bytes of headroom and @tail
+ * bytes of tailroom, copying its data at most once.
+ */
+static int macvx_make_writable(struct sk_buff *skb, unsigned int head,
+			       unsigned int tail)
+{
+	int dhead = max_t(int, head - skb_headroom(skb), 0);
+	int dtail = max_t(int, tail - skb_tailroom(skb), 0);
+
+	if (skb_is_nonlinear(skb))
+		dtail += skb->data_len;
+	if (dhead || dtail || skb_cloned(skb)) {
+		if (pskb_expand_head(skb, ALIGN(dhead, NET_SKB_PAD), dtail,
+				     GFP_ATOMIC))
+			return -ENOMEM;
+	}
+	if (skb_is_nonlinear(skb) && !__pskb_pull_tail(skb, skb->data_len))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Fill the SecTAG (802.1AE 9.3 to 9.9, 10.5.3) in front of the data. */
+static unsigned int macvx_push_sectag(struct sk_buff *skb,
+				      struct macvx_secy *secy, u64 pn, u8 an)
+{
+	struct macvx_tx_sc *tx_sc = &secy->tx_sc;
+	unsigned int secure_len = skb->len - 2 * ETH_ALEN;
+	struct macvx_sectag *tag;
+	bool sci_present;
+	unsigned int len;
+	__be16 *ethertype;
+	u8 tci = an;
+
+	/* A SecY with several peers must say who it is, unless ES or SCB
+	 * tell the receiver how to derive the SCI.
+	 */
+	sci_present = READ_ONCE(tx_sc->send_sci) ||
+		      (READ_ONCE(secy->n_rx_sc) > 1 &&
+		       !READ_ONCE(tx_sc->end_station) &&
+		       !READ_ONCE(tx_sc->scb));
+	len = sci_present ? MACVX_SECTAG_LEN : MACVX_SECTAG_LEN_NOSCI;
+
+	__skb_push(skb, len);
+	memmove(skb->data, skb->data + len, 2 * ETH_ALEN);
+
+	if (sci_present) {
+		tci |= MACVX_TCI_SC;
+	} else {
+		if (READ_ONCE(tx_sc->end_station))
+			tci |= MACVX_TCI_ES;
+		if (READ_ONCE(tx_sc->scb))
+			tci |= MACVX_TCI_SCB;
+	}
+	if (READ_ONCE(tx_sc->encrypt))
+		tci |= MACVX_TCI_CONFID;
+	else if (secy->icv_len != MACSEC_DEFAULT_ICV_LEN)
+		tci |= MACVX_TCI_C;
+
+	ethertype = (__be16 *)(skb->data + 2 * ETH_ALEN);
+	*ethertype = htons(ETH_P_MACSEC);
+	tag = (struct macvx_sectag *)(ethertype + 1);
+	tag->tci_an = tci;
+	tag->short_length = secure_len < MACVX_SHORT_LEN_LIMIT ? secure_len : 0;
+	tag->packet_number = htonl(lower_32_bits(pn));
+	if (sci_present)
+		memcpy(tag->secure_channel_id, &secy->sci, sizeof(secy->sci));
+
+	return 2 * ETH_ALEN + len;
+}
+
+/*
+ * Protect and send one frame that is no larger than the MTU. Returns
+ * after the frame was handed to the underlay, dropped, or queued to an
+ * asynchronous cipher.
+ */
+static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
+{
+	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
+	struct macvx_secy *secy = &mvx->secy;
+	struct net_device *dev = mvx->dev;
+	struct aead_request *aead;
+	struct macvx_tx_sa *sa;
+	unsigned int hdr_len;
+	struct macvx_req *req;
+	struct macvx_cfg *cfg;
+	u8 an;
+	u64 pn;
+	int err;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop;
+
+	/* Outer header fields come from the plaintext, as the stock vxlan
+	 * device below a macsec device cannot see them.
+	 */
+	cfg = rcu_dereference_bh(mvx->cfg);
+	memset(cb, 0, sizeof(*cb));
+	cb->src_port = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
+					 cfg->port_max, true);
+	cb->tos = cfg->tos;
+	if (cfg->tos == 1)
+		cb->tos = ip_tunnel_get_dsfield(ip_hdr(skb), skb);
+	cb->tos = ip_tunnel_ecn_encap(cb->tos, ip_hdr(skb), skb);
+	if (cfg->df == VXLAN_DF_SET ||
+	    (cfg->df == VXLAN_DF_INHERIT && skb->protocol == htons(ETH_P_IP) &&
+	     ip_hdr(skb)->frag_off & htons(IP_DF)))
+		cb->df = htons(IP_DF);
+
+	if (!READ_ONCE(secy->protect)) {
+		struct macvx_secy_stats *stats = this_cpu_ptr(secy->stats);
+
+		u64_stats_update_begin(&stats->syncp);
+		stats->stats.OutPktsUntagged++;
+		u64_stats_update_end(&stats->syncp);
+		if (skb_cow_head(skb, dev->needed_headroom))
+			goto drop;
+		macvx_encap_send(mvx, skb);
+		return;
+	}
+
+	if (unlikely(!READ_ONCE(secy->operational)))
+		goto drop;
+
+	an = READ_ONCE(secy->tx_sc.encoding_sa);
+	sa = rcu_dereference_bh(secy->tx_sc.sa[an]);
+	if (unlikely(!sa || !READ_ONCE(sa->active))) {
+		WRITE_ONCE(secy->operational, false);
+		goto drop;
+	}
+
+	if (unlikely(skb->len - ETH_HLEN > dev->mtu)) {
+		struct macvx_secy_stats *stats = this_cpu_ptr(secy->stats);
+
+		u64_stats_update_begin(&stats->syncp);
+		stats->stats.OutPktsTooLong++;
+		u64_stats_update_end(&stats->syncp);
+		goto drop;
+	}
+
+	if (unlikely(!macvx_next_pn(secy, sa, &pn)))
+		goto drop;
+
+	if (macvx_make_writable(skb, dev->needed_headroom + MACVX_SECTAG_LEN,
+				secy->icv_len))
+		goto drop;
+
+	cb->msdu_len = skb->len - ETH_HLEN;
+	hdr_len = macvx_push_sectag(skb, secy, pn, an);
+	__skb_put(skb, secy->icv_len);
+
+	req = macvx_req_get(&sa->key);
+	if (unlikely(!req))
+		goto drop;
+	macvx_build_iv(req->iv, &sa->key, secy->sci, pn, secy->xpn);
+	sg_init_one(req->sg, skb->data, skb->len);
+
+	aead = macvx_req_aead(req);
+	if (READ_ONCE(secy->tx_sc.encrypt)) {
+		aead_request_set_crypt(aead, req->sg, req->sg,
+				       skb->len - hdr_len - secy->icv_len,
+				       req->iv);
+		aead_request_set_ad(aead, hdr_len);
+	} else {
+		/* Integrity only: everything is authenticated (GMAC). */
+		aead_request_set_crypt(aead, req->sg, req->sg, 0, req->iv);
+		aead_request_set_ad(aead, skb->len - secy->icv_len);
+	}
+
+	refcount_inc(&sa->refcnt);
+	dev_hold(dev);
+	cb->sa = sa;
+	cb->req = req;
+	skb->dev = dev;
+	aead_request_set_callback(aead, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  MACVX_CRYPTO_DONE(macvx_encrypt_done), skb);
+
+	err = crypto_aead_encrypt(aead);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	macvx_encrypt_done(skb, err);
+	return;
+
+drop:
+	macvx_tx_drop(dev, skb);
+}
+
+netdev_tx_t macvx_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct macvx_dev *mvx = macvx_priv(dev);
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb)) {
+		macvx_xmit_one(mvx, skb);
+		return NETDEV_TX_OK;
+	}
+
+	/* Linear segments with complete checksums, copied once. */
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		macvx_tx_drop(dev, skb);
+		return NETDEV_TX_OK;
+	}
+	consume_skb(skb);
+
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		macvx_xmit_one(mvx, skb);
+	}
+	return NETDEV_TX_OK;
+}
