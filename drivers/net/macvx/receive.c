@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: strip VXLAN (RFC 7348), validate the SecTAG and verify or
+ * decrypt the frame (802.1AE 10.6), then deliver it through GRO cells.
+ *
+ * The order of the checks and the counter each one moves follow Linux's
+ * macsec driver, so a macvx peer and a stock peer count the same frames
+ * the same way. Where that driver drops a malformed frame without counting
+ * it, macvx counts InPktsBadTag or InPktsNoSCI.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_ether.h>
+#include <net/ip_tunnels.h>
+#include <net/udp_tunnel.h>
+#include <net/vxlan.h>
+
+#include "crypto.h"
+#include "macvx.h"
+
+struct macvx_rx_cb {
+	struct macvx_rx_sa *sa;
+	struct macvx_req *req;
+	u32 pn;			/* low 32 bits, as on the wire */
+	u8 hdr_len;		/* MAC addresses and SecTAG */
+	bool valid;
+};
+
+static struct macvx_rx_cb *macvx_rx_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct macvx_rx_cb) > sizeof(skb->cb));
+	return (struct macvx_rx_cb *)skb->cb;
+}
+
+#define macvx_count(pcpu, field)					\
+	do {								\
+		typeof(pcpu) __s = this_cpu_ptr(pcpu);			\
+									\
+		u64_stats_update_begin(&__s->syncp);			\
+		__s->stats.field++;					\
+		u64_stats_update_end(&__s->syncp);			\
+	} while (0)
+
+static struct macvx_sectag *macvx_sectag(struct sk_buff *skb)
+{
+	return (struct macvx_sectag *)(skb->data + ETH_HLEN);
+}
+
+static bool pn_same_half(u32 a, u32 b)
+{
+	return !((a ^ b) & BIT(31));
+}
+
+/* Lowest acceptable PN, low 32 bits (802.1AE 10.6.2). */
+static u32 macvx_lowest_pn(const struct macvx_secy *secy, u64 next_pn)
+{
+	u32 lower = lower_32_bits(next_pn);
+	u32 window = READ_ONCE(secy->replay_window);
+
+	return lower >= window ? lower - window : 0;
+}
+
+/* 802.1AE 9.12 and the XPN rule that PN 0 is invalid without XPN. */
+static bool macvx_sectag_valid(struct sk_buff *skb, const struct macvx_secy *secy)
+{
+	struct macvx_sectag *tag = macvx_sectag(skb);
+	unsigned int len = skb->len - 2 * ETH_ALEN;
+	unsigned int extra;
+	u8 tci = tag->tci_an;
+
+	extra = (tci & MACVX_TCI_SC ? MACVX_SECTAG_LEN : MACVX_SECTAG_LEN_NOSCI) +
+		secy->icv_len;
+
+	if (skb->len <= 16)
+		return false;
+	if (tci & MACVX_TCI_VERSION)
+		return false;
+	if ((tci & (MACVX_TCI_ES | MACVX_TCI_SCB)) && (tci & MACVX_TCI_SC))
+		return false;
+	if (tag->short_length & 0xc0)
+		return false;
+	if (!tag->packet_number && !secy->xpn)
+		return false;
+	if (tag->short_length)
+		return len == extra + tag->short_length;
+	return len >= extra + MACVX_SHORT_LEN_LIMIT;
+}
+
+/* Remove the SecTAG and ICV, leaving the original frame. */
+static void macvx_strip(struct sk_buff *skb, unsigned int hdr_len,
+			unsigned int icv_len)
+{
+	unsigned int tag_len = hdr_len - 2 * ETH_ALEN;
+
+	skb->ip_summed = CHECKSUM_NONE;
+	memmove(skb->data + tag_len, skb->data, 2 * ETH_ALEN);
+	__skb_pull(skb, tag_len);
+	pskb_trim_unique(skb, skb->len - icv_len);
+}
+
+static void macvx_deliver(struct macvx_dev *mvx, struct sk_buff *skb)
+{
+	struct net_device *dev = mvx->dev;
+	unsigned int len;
+
+	skb->pkt_type = PACKET_HOST;
+	skb->protocol = eth_type_trans(skb, dev);
+	skb_reset_network_header(skb);
+	if (!skb_transport_header_was_set(skb))
+		skb_reset_transport_header(skb);
+	skb_reset_mac_len(skb);
+
+	len = skb->len;
+	if (gro_cells_receive(&mvx->gro_cells, skb) == NET_RX_SUCCESS)
+		dev_sw_netstats_rx_add(dev, len);
+	else
+		DEV_STATS_INC(dev, rx_dropped);
+}
+
+/*
+ * Replay check and accounting after the cipher ran (802.1AE 10.6.2 to
+ * 10.6.5). Returns false when the frame must be dropped. next_pn only
+ * moves forward, by cmpxchg, so receivers on several CPUs need no lock.
+ */
+static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
+{
+	struct macvx_rx_cb *cb = macvx_rx_cb(skb);
+	struct macvx_secy *secy = &mvx->secy;
+	struct macvx_rx_sa *sa = cb->sa;
+	struct macvx_rx_sc_stats *stats = this_cpu_ptr(sa->sc->stats);
+	u8 tci = macvx_sectag(skb)->tci_an;
+	s64 next, new;
+	u32 lowest, pn = cb->pn;
+
+	next = atomic64_read(&sa->next_pn);
+	lowest = macvx_lowest_pn(secy, next);
+
+	if (READ_ONCE(secy->replay_protect) && pn < lowest &&
+	    (!secy->xpn || pn_same_half(pn, lowest))) {
+		macvx_count(sa->sc->stats, InPktsLate);
+		DEV_STATS_INC(mvx->dev, rx_dropped);
+		return false;
+	}
+
+	if (READ_ONCE(secy->validate_frames) != MACSEC_VALIDATE_DISABLED) {
+		unsigned int msdu_len = skb->len - cb->hdr_len - secy->icv_len;
+
+		u64_stats_update_begin(&stats->syncp);
+		if (tci & MACVX_TCI_E)
+			stats->stats.InOctetsDecrypted += msdu_len;
+		else
+			stats->stats.InOctetsValidated += msdu_len;
+		u64_stats_update_end(&stats->syncp);
+	}
+
+	if (!cb->valid) {
+		enum macsec_validation_type mode = READ_ONCE(secy->validate_frames);
+
+		if ((tci & MACVX_TCI_C) || mode == MACSEC_VALIDATE_STRICT) {
+			macvx_count(sa->sc->stats, InPktsNotValid);
+			this_cpu_inc(sa->stats->InPktsNotValid);
+			DEV_STATS_INC(mvx->dev, rx_errors);
+			return false;
+		}
+		if (mode == MACSEC_VALIDATE_CHECK) {
+			macvx_count(sa->sc->stats, InPktsInvalid);
+			this_cpu_inc(sa->stats->InPktsInvalid);
+		} else if (pn < lowest) {
+			macvx_count(sa->sc->stats, InPktsDelayed);
+		} else {
+			macvx_count(sa->sc->stats, InPktsUnchecked);
+		}
+		return true;
+	}
+
+	if (pn < lowest) {
+		macvx_count(sa->sc->stats, InPktsDelayed);
+	} else {
+		macvx_count(sa->sc->stats, InPktsOK);
+		this_cpu_inc(sa->stats->InPktsOK);
+	}
+
+	/* next_pn = max(next_pn, pn + 1); with XPN a PN from the other
+	 * half below next_pn's low half carries into the high half.
+	 */
+	do {
+		u32 lower = lower_32_bits(next);
+		u32 upper = upper_32_bits(next);
+
+		if (pn + 1 > lower)
+			new = ((u64)upper << 32) | (u32)(pn + 1);
+		else if (secy->xpn && (pn + 1 == 0 || !pn_same_half(pn, lower)))
+			new = ((u64)(upper + 1) << 32) | (u32)(pn + 1);
+		else
+			break;
+	} while (!atomic64_try_cmpxchg(&sa->next_pn, &next, new));
+
+	return true;
+}
+
+static void macvx_rx_finish(struct macvx_dev *mvx, struct sk_buff *skb)
+{
+	struct macvx_rx_cb *cb = macvx_rx_cb(skb);
+
+	if (!macvx_post_decrypt(mvx, skb)) {
+		kfree_skb(skb);
+		return;
+	}
+	macvx_strip(skb, cb->hdr_len, mvx->secy.icv_len);
+	macvx_deliver(mvx, skb);
+}
+
+MACVX_DECLARE_CRYPTO_DONE(macvx_decrypt_done);
+
+static void macvx_decrypt_done(void *data, int err)
+{
+	struct sk_buff *skb = data;
+	struct macvx_rx_cb *cb = macvx_rx_cb(skb);
+	struct net_device *dev = skb->dev;
+	struct macvx_rx_sa *sa = cb->sa;
+
+	macvx_req_put(cb->req);
+	cb->valid = !err;
+
+	rcu_read_lock_bh();
+	if (err && err != -EBADMSG)
+		kfree_skb(skb);
+	else
+		macvx_rx_finish(macvx_priv(dev), skb);
+	rcu_read_unlock_bh();
+
+	macvx_rx_sa_put(sa);
+	dev_put(dev);
+}
+
+/* Recover the 64-bit PN of an XPN frame from the SA's next_pn. */
+static u64 macvx_recover_pn(u64 next_pn, u32 pn)
+{
+	u32 lower = lower_32_bits(next_pn);
+	u64 upper = upper_32_bits(next_pn);
+
+	if (pn < lower && !pn_same_half(pn, lower))
+		upper++;
+	return (upper << 32) | pn;
+}
+
+/* Verify, and decrypt when E is set, in place. Consumes @skb. */
+static void macvx_decrypt(struct macvx_dev *mvx, struct sk_buff *skb,
+			  struct macvx_rx_sa *sa, sci_t sci)
+{
+	struct macvx_rx_cb *cb = macvx_rx_cb(skb);
+	struct macvx_secy *secy = &mvx->secy;
+	unsigned int icv_len = secy->icv_len;
+	struct aead_request *aead;
+	struct macvx_req *req;
+	u64 pn = cb->pn;
+	int err;
+
+	if (skb_linearize_cow(skb))
+		goto drop;
+
+	req = macvx_req_get(&sa->key);
+	if (unlikely(!req))
+		goto drop;
+
+	if (secy->xpn)
+		pn = macvx_recover_pn(atomic64_read(&sa->next_pn), cb->pn);
+	macvx_build_iv(req->iv, &sa->key, sci, pn, secy->xpn);
+	sg_init_one(req->sg, skb->data, skb->len);
+
+	aead = macvx_req_aead(req);
+	if (macvx_sectag(skb)->tci_an & MACVX_TCI_E) {
+		aead_request_set_crypt(aead, req->sg, req->sg,
+				       skb->len - cb->hdr_len, req->iv);
+		aead_request_set_ad(aead, cb->hdr_len);
+	} else {
+		aead_request_set_crypt(aead, req->sg, req->sg, icv_len, req->iv);
+		aead_request_set_ad(aead, skb->len - icv_len);
+	}
+
+	refcount_inc(&sa->refcnt);
+	dev_hold(mvx->dev);
+	cb->sa = sa;
+	cb->req = req;
+	skb->dev = mvx->dev;
+	aead_request_set_callback(aead, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				  MACVX_CRYPTO_DONE(macvx_decrypt_done), skb);
+
+	err = crypto_aead_decrypt(aead);
+	if (err == -EINPROGRESS || err == -EBUSY)
+		return;
+	macvx_decrypt_done(skb, err);
+	return;
+
+drop:
+	DEV_STATS_INC(mvx->dev, rx_dropped);
+	kfree_skb(skb);
+}
+
+/* 802.1AE 10.6.1 for frames from a channel nobody configured. */
+static void macvx_rx_unknown_sci(struct macvx_dev *mvx, struct sk_buff *skb,
+				 unsigned int hdr_len)
+{
+	struct macvx_secy *secy = &mvx->secy;
+	u8 tci = macvx_sectag(skb)->tci_an;
+
+	if ((tci & MACVX_TCI_C) ||
+	    READ_ONCE(secy->validate_frames) == MACSEC_VALIDATE_STRICT) {
+		macvx_count(secy->stats, InPktsNoSCI);
+		DEV_STATS_INC(mvx->dev, rx_errors);
+		kfree_skb(skb);
+		return;
+	}
+
+	/* Like macsec, assume the default ICV length: the SecY's own may
+	 * not be the one the unknown sender uses.
+	 */
+	if (skb->len < hdr_len + MACSEC_DEFAULT_ICV_LEN) {
+		macvx_count(secy->stats, InPktsBadTag);
+		DEV_STATS_INC(mvx->dev, rx_errors);
+		kfree_skb(skb);
+		return;
+	}
+	macvx_count(secy->stats, InPktsUnknownSCI);
+	macvx_strip(skb, hdr_len, MACSEC_DEFAULT_ICV_LEN);
+	macvx_deliver(mvx, skb);
+}
+
+/* The channel's SCI: from the SecTAG, or derived as 802.1AE 9.9 allows. */
+static struct macvx_rx_sc *macvx_find_sc(struct macvx_secy *secy,
+					 struct sk_buff *skb, sci_t *sci)
+{
+	struct macvx_sectag *tag = macvx_sectag(skb);
+
+	if (tag->tci_an & MACVX_TCI_SC) {
+		memcpy(sci, tag->secure_channel_id, sizeof(*sci));
+	} else if (!(tag->tci_an & MACVX_TCI_ES)) {
+		struct macvx_rx_sc *sc = macvx_rx_sc_single_rcu(secy);
+
+		*sci = sc ? sc->sci : 0;
+		return sc;
+	} else {
+		*sci = macvx_make_sci(eth_hdr(skb)->h_source, MACVX_PORT_ES);
+	}
+	return macvx_rx_sc_find_rcu(secy, *sci);
+}
+
+/* Handle the MACsec frame at skb->data. Consumes @skb. */
+static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
+{
+	struct macvx_rx_cb *cb = macvx_rx_cb(skb);
+	struct macvx_secy *secy = &mvx->secy;
+	struct macvx_rx_sc *sc;
+	struct macvx_rx_sa *sa;
+	struct macvx_sectag *tag;
+	unsigned int hdr_len;
+	sci_t sci;
+	u8 tci;
+
+	if (!pskb_may_pull(skb, ETH_HLEN + MACVX_SECTAG_LEN_NOSCI - 2))
+		goto bad_tag;
+	tci = macvx_sectag(skb)->tci_an;
+
+	/* E without C marks a frame not meant for the controlled port. */
+	if ((tci & MACVX_TCI_CONFID) == MACVX_TCI_E) {
+		DEV_STATS_INC(mvx->dev, rx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+
+	hdr_len = 2 * ETH_ALEN +
+		  (tci & MACVX_TCI_SC ? MACVX_SECTAG_LEN : MACVX_SECTAG_LEN_NOSCI);
+	if (!pskb_may_pull(skb, hdr_len))
+		goto bad_tag;
+	tag = macvx_sectag(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->hdr_len = hdr_len;
+	cb->pn = ntohl(tag->packet_number);
+
+	sc = macvx_find_sc(secy, skb, &sci);
+	if (!sc || !sci) {
+		macvx_rx_unknown_sci(mvx, skb, hdr_len);
+		return;
+	}
+
+	if (!macvx_sectag_valid(skb, secy))
+		goto bad_tag;
+
+	sa = rcu_dereference(sc->sa[tci & MACVX_AN_MASK]);
+	if (!sa || !READ_ONCE(sa->active)) {
+		/* 10.6.1: no SA in use for this AN */
+		if ((tci & MACVX_TCI_C) ||
+		    READ_ONCE(secy->validate_frames) == MACSEC_VALIDATE_STRICT) {
+			macvx_count(sc->stats, InPktsNotUsingSA);
+			DEV_STATS_INC(mvx->dev, rx_errors);
+			kfree_skb(skb);
+			return;
+		}
+		macvx_count(sc->stats, InPktsUnusedSA);
+		macvx_strip(skb, hdr_len, secy->icv_len);
+		macvx_deliver(mvx, skb);
+		return;
+	}
+
+	/* Drop frames that are already too old before paying for them. */
+	if (READ_ONCE(secy->replay_protect)) {
+		u32 lowest = macvx_lowest_pn(secy, atomic64_read(&sa->next_pn));
+
+		if (cb->pn < lowest &&
+		    (!secy->xpn || pn_same_half(cb->pn, lowest))) {
+			macvx_count(sc->stats, InPktsLate);
+			DEV_STATS_INC(mvx->dev, rx_dropped);
+			kfree_skb(skb);
+			return;
+		}
+	}
+
+	cb->sa = sa;
+	if ((tci & MACVX_TCI_C) ||
+	    READ_ONCE(secy->validate_frames) != MACSEC_VALIDATE_DISABLED) {
+		macvx_decrypt(mvx, skb, sa, sci);
+		return;
+	}
+
+	/* validate disabled and the data in clear: nothing to check */
+	macvx_rx_finish(mvx, skb);
+	return;
+
+bad_tag:
+	macvx_count(secy->stats, InPktsBadTag);
+	DEV_STATS_INC(mvx->dev, rx_errors);
+	kfree_skb(skb);
+}
+
+/* Frames without a SecTAG (802.1AE 10.6: validateFrames decides). */
+static void macvx_rx_untagged(struct macvx_dev *mvx, struct sk_buff *skb)
+{
+	struct macvx_secy *secy = &mvx->secy;
+
+	if (READ_ONCE(secy->validate_frames) == MACSEC_VALIDATE_STRICT) {
+		macvx_count(secy->stats, InPktsNoTag);
+		DEV_STATS_INC(mvx->dev, rx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+	macvx_count(secy->stats, InPktsUntagged);
+	macvx_deliver(mvx, skb);
+}
+
+/* UDP encapsulation receive hook
+ *
+ * Called under rcu_read_lock() with skb->data at the UDP header. Returns
+ * 0 when the frame was consumed, which is always.
+ */
+int macvx_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct macvx_sock *ms;
+	struct macvx_dev *mvx;
+	struct vxlanhdr *vxh;
+	struct ethhdr *eth;
+	u32 vni;
+
+	if (!pskb_may_pull(skb, VXLAN_HLEN))
+		goto drop;
+
+	ms = rcu_dereference_sk_user_data(sk);
+	if (!ms)
+		goto drop;
+
+	vxh = (struct vxlanhdr *)(udp_hdr(skb) + 1);
+	vni = be32_to_cpu(vxh->vx_vni) >> 8;
+	mvx = macvx_sock_find_dev(ms, vni);
+	if (!mvx)
+		goto drop;
+
+	/* RFC 7348 5: I must be set; like vxlan, every other flag bit and
+	 * the reserved low byte of the VNI word must be zero.
+	 */
+	if (vxh->vx_flags != VXLAN_HF_VNI || (vxh->vx_vni & htonl(0xff))) {
+		DEV_STATS_INC(mvx->dev, rx_frame_errors);
+		DEV_STATS_INC(mvx->dev, rx_errors);
+		goto drop;
+	}
+
+	if (__iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB), false,
+				   !net_eq(mvx->net, dev_net(mvx->dev))))
+		goto drop_dev;
+
+	if (!pskb_may_pull(skb, ETH_HLEN)) {
+		DEV_STATS_INC(mvx->dev, rx_length_errors);
+		DEV_STATS_INC(mvx->dev, rx_errors);
+		goto drop;
+	}
+	skb_reset_mac_header(skb);
+	eth = eth_hdr(skb);
+
+	/* Our own frame looped back, as vxlan drops it */
+	if (ether_addr_equal(eth->h_source, mvx->dev->dev_addr))
+		goto drop_dev;
+	if (!(mvx->dev->flags & IFF_UP))
+		goto drop_dev;
+
+	if (eth->h_proto == htons(ETH_P_MACSEC))
+		macvx_rx_macsec(mvx, skb);
+	else
+		macvx_rx_untagged(mvx, skb);
+	return 0;
+
+drop_dev:
+	DEV_STATS_INC(mvx->dev, rx_dropped);
+drop:
+	kfree_skb(skb);
+	return 0;
+}
