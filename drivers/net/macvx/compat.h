@@ -11,7 +11,7 @@
 #include <linux/crypto.h>
 #include <linux/netdevice.h>
 
-#if __has_include(<net/gso.h>)
+#ifndef COMPAT_CANNOT_USE_NET_GSO_H
 #include <net/gso.h>
 #endif
 
@@ -24,22 +24,25 @@ static inline void macvx_set_lltx(struct net_device *dev)
 #endif
 }
 
-/*
- * Crypto completion callbacks take the request's data pointer since 6.3
- * and the whole crypto_async_request before. MACVX_CRYPTO_DONE(fn) names a
- * callback for aead_request_set_callback() given fn(void *data, int err).
+/* Crypto completion callbacks take the request's data pointer since 6.3,
+ * and the whole crypto_async_request before. A callback is declared as
+ * fn(MACVX_CRYPTO_CB_ARG arg, int err) and finds its data with
+ * macvx_crypto_cb_data(arg).
  */
 #ifdef COMPAT_CANNOT_USE_CRYPTO_DATA_CALLBACK
-#define MACVX_DECLARE_CRYPTO_DONE(fn)					\
-	static void fn(void *data, int err);				\
-	static void fn##_compat(struct crypto_async_request *req, int err) \
-	{								\
-		fn(req->data, err);					\
-	}
-#define MACVX_CRYPTO_DONE(fn) fn##_compat
+#define MACVX_CRYPTO_CB_ARG struct crypto_async_request *
+
+static inline void *macvx_crypto_cb_data(struct crypto_async_request *req)
+{
+	return req->data;
+}
 #else
-#define MACVX_DECLARE_CRYPTO_DONE(fn) static void fn(void *data, int err)
-#define MACVX_CRYPTO_DONE(fn) fn
+#define MACVX_CRYPTO_CB_ARG void *
+
+static inline void *macvx_crypto_cb_data(void *data)
+{
+	return data;
+}
 #endif
 
 #endif /* _MACVX_COMPAT_H */

@@ -152,8 +152,7 @@ void macvx_req_put(struct macvx_req *r)
 	WRITE_ONCE(r->busy, false);
 }
 
-/*
- * Build the GCM IV: SCI followed by the 32-bit PN (802.1AE 14.5), or for
+/* Build the GCM IV: SCI followed by the 32-bit PN (802.1AE 14.5), or for
  * XPN suites the SSCI and the 64-bit PN XORed with the salt (802.1AEbw
  * 14.7).
  */

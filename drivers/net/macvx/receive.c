@@ -31,14 +31,28 @@ static struct macvx_rx_cb *macvx_rx_cb(struct sk_buff *skb)
 	return (struct macvx_rx_cb *)skb->cb;
 }
 
-#define macvx_count(pcpu, field)					\
-	do {								\
-		typeof(pcpu) __s = this_cpu_ptr(pcpu);			\
-									\
-		u64_stats_update_begin(&__s->syncp);			\
-		__s->stats.field++;					\
-		u64_stats_update_end(&__s->syncp);			\
-	} while (0)
+/* Add one to the counter at @offset of this CPU's RX SC statistics. */
+static void macvx_count_sc(struct macvx_rx_sc *sc, size_t offset)
+{
+	struct macvx_rx_sc_stats *stats = this_cpu_ptr(sc->stats);
+
+	u64_stats_update_begin(&stats->syncp);
+	(*(u64 *)((u8 *)&stats->stats + offset))++;
+	u64_stats_update_end(&stats->syncp);
+}
+
+/* Add one to the counter at @offset of this CPU's SecY statistics. */
+static void macvx_count_secy(struct macvx_secy *secy, size_t offset)
+{
+	struct macvx_secy_stats *stats = this_cpu_ptr(secy->stats);
+
+	u64_stats_update_begin(&stats->syncp);
+	(*(u64 *)((u8 *)&stats->stats + offset))++;
+	u64_stats_update_end(&stats->syncp);
+}
+
+#define SC_STAT(name)	offsetof(struct macsec_rx_sc_stats, name)
+#define SECY_STAT(name)	offsetof(struct macsec_dev_stats, name)
 
 static struct macvx_sectag *macvx_sectag(struct sk_buff *skb)
 {
@@ -116,8 +130,7 @@ static void macvx_deliver(struct macvx_dev *mvx, struct sk_buff *skb)
 		DEV_STATS_INC(dev, rx_dropped);
 }
 
-/*
- * Replay check and accounting after the cipher ran (802.1AE 10.6.2 to
+/* Replay check and accounting after the cipher ran (802.1AE 10.6.2 to
  * 10.6.5). Returns false when the frame must be dropped. next_pn only
  * moves forward, by cmpxchg, so receivers on several CPUs need no lock.
  */
@@ -136,7 +149,7 @@ static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
 
 	if (READ_ONCE(secy->replay_protect) && pn < lowest &&
 	    (!secy->xpn || pn_same_half(pn, lowest))) {
-		macvx_count(sa->sc->stats, InPktsLate);
+		macvx_count_sc(sa->sc, SC_STAT(InPktsLate));
 		DEV_STATS_INC(mvx->dev, rx_dropped);
 		return false;
 	}
@@ -156,26 +169,26 @@ static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
 		enum macsec_validation_type mode = READ_ONCE(secy->validate_frames);
 
 		if ((tci & MACVX_TCI_C) || mode == MACSEC_VALIDATE_STRICT) {
-			macvx_count(sa->sc->stats, InPktsNotValid);
+			macvx_count_sc(sa->sc, SC_STAT(InPktsNotValid));
 			this_cpu_inc(sa->stats->InPktsNotValid);
 			DEV_STATS_INC(mvx->dev, rx_errors);
 			return false;
 		}
 		if (mode == MACSEC_VALIDATE_CHECK) {
-			macvx_count(sa->sc->stats, InPktsInvalid);
+			macvx_count_sc(sa->sc, SC_STAT(InPktsInvalid));
 			this_cpu_inc(sa->stats->InPktsInvalid);
 		} else if (pn < lowest) {
-			macvx_count(sa->sc->stats, InPktsDelayed);
+			macvx_count_sc(sa->sc, SC_STAT(InPktsDelayed));
 		} else {
-			macvx_count(sa->sc->stats, InPktsUnchecked);
+			macvx_count_sc(sa->sc, SC_STAT(InPktsUnchecked));
 		}
 		return true;
 	}
 
 	if (pn < lowest) {
-		macvx_count(sa->sc->stats, InPktsDelayed);
+		macvx_count_sc(sa->sc, SC_STAT(InPktsDelayed));
 	} else {
-		macvx_count(sa->sc->stats, InPktsOK);
+		macvx_count_sc(sa->sc, SC_STAT(InPktsOK));
 		this_cpu_inc(sa->stats->InPktsOK);
 	}
 
@@ -209,11 +222,9 @@ static void macvx_rx_finish(struct macvx_dev *mvx, struct sk_buff *skb)
 	macvx_deliver(mvx, skb);
 }
 
-MACVX_DECLARE_CRYPTO_DONE(macvx_decrypt_done);
-
-static void macvx_decrypt_done(void *data, int err)
+/* Finish a frame once the cipher is done, whether inline or later. */
+static void macvx_decrypt_finish(struct sk_buff *skb, int err)
 {
-	struct sk_buff *skb = data;
 	struct macvx_rx_cb *cb = macvx_rx_cb(skb);
 	struct net_device *dev = skb->dev;
 	struct macvx_rx_sa *sa = cb->sa;
@@ -230,6 +241,11 @@ static void macvx_decrypt_done(void *data, int err)
 
 	macvx_rx_sa_put(sa);
 	dev_put(dev);
+}
+
+static void macvx_decrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
+{
+	macvx_decrypt_finish(macvx_crypto_cb_data(arg), err);
 }
 
 /* Recover the 64-bit PN of an XPN frame from the SA's next_pn. */
@@ -283,12 +299,12 @@ static void macvx_decrypt(struct macvx_dev *mvx, struct sk_buff *skb,
 	cb->req = req;
 	skb->dev = mvx->dev;
 	aead_request_set_callback(aead, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  MACVX_CRYPTO_DONE(macvx_decrypt_done), skb);
+				  macvx_decrypt_done, skb);
 
 	err = crypto_aead_decrypt(aead);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return;
-	macvx_decrypt_done(skb, err);
+	macvx_decrypt_finish(skb, err);
 	return;
 
 drop:
@@ -305,7 +321,7 @@ static void macvx_rx_unknown_sci(struct macvx_dev *mvx, struct sk_buff *skb,
 
 	if ((tci & MACVX_TCI_C) ||
 	    READ_ONCE(secy->validate_frames) == MACSEC_VALIDATE_STRICT) {
-		macvx_count(secy->stats, InPktsNoSCI);
+		macvx_count_secy(secy, SECY_STAT(InPktsNoSCI));
 		DEV_STATS_INC(mvx->dev, rx_errors);
 		kfree_skb(skb);
 		return;
@@ -315,12 +331,12 @@ static void macvx_rx_unknown_sci(struct macvx_dev *mvx, struct sk_buff *skb,
 	 * not be the one the unknown sender uses.
 	 */
 	if (skb->len < hdr_len + MACSEC_DEFAULT_ICV_LEN) {
-		macvx_count(secy->stats, InPktsBadTag);
+		macvx_count_secy(secy, SECY_STAT(InPktsBadTag));
 		DEV_STATS_INC(mvx->dev, rx_errors);
 		kfree_skb(skb);
 		return;
 	}
-	macvx_count(secy->stats, InPktsUnknownSCI);
+	macvx_count_secy(secy, SECY_STAT(InPktsUnknownSCI));
 	macvx_strip(skb, hdr_len, MACSEC_DEFAULT_ICV_LEN);
 	macvx_deliver(mvx, skb);
 }
@@ -331,16 +347,17 @@ static struct macvx_rx_sc *macvx_find_sc(struct macvx_secy *secy,
 {
 	struct macvx_sectag *tag = macvx_sectag(skb);
 
-	if (tag->tci_an & MACVX_TCI_SC) {
-		memcpy(sci, tag->secure_channel_id, sizeof(*sci));
-	} else if (!(tag->tci_an & MACVX_TCI_ES)) {
+	if (!(tag->tci_an & (MACVX_TCI_SC | MACVX_TCI_ES))) {
 		struct macvx_rx_sc *sc = macvx_rx_sc_single_rcu(secy);
 
 		*sci = sc ? sc->sci : 0;
 		return sc;
-	} else {
-		*sci = macvx_make_sci(eth_hdr(skb)->h_source, MACVX_PORT_ES);
 	}
+
+	if (tag->tci_an & MACVX_TCI_SC)
+		memcpy(sci, tag->secure_channel_id, sizeof(*sci));
+	else
+		*sci = macvx_make_sci(eth_hdr(skb)->h_source, MACVX_PORT_ES);
 	return macvx_rx_sc_find_rcu(secy, *sci);
 }
 
@@ -391,12 +408,12 @@ static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
 		/* 10.6.1: no SA in use for this AN */
 		if ((tci & MACVX_TCI_C) ||
 		    READ_ONCE(secy->validate_frames) == MACSEC_VALIDATE_STRICT) {
-			macvx_count(sc->stats, InPktsNotUsingSA);
+			macvx_count_sc(sc, SC_STAT(InPktsNotUsingSA));
 			DEV_STATS_INC(mvx->dev, rx_errors);
 			kfree_skb(skb);
 			return;
 		}
-		macvx_count(sc->stats, InPktsUnusedSA);
+		macvx_count_sc(sc, SC_STAT(InPktsUnusedSA));
 		macvx_strip(skb, hdr_len, secy->icv_len);
 		macvx_deliver(mvx, skb);
 		return;
@@ -408,7 +425,7 @@ static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
 
 		if (cb->pn < lowest &&
 		    (!secy->xpn || pn_same_half(cb->pn, lowest))) {
-			macvx_count(sc->stats, InPktsLate);
+			macvx_count_sc(sc, SC_STAT(InPktsLate));
 			DEV_STATS_INC(mvx->dev, rx_dropped);
 			kfree_skb(skb);
 			return;
@@ -427,7 +444,7 @@ static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
 	return;
 
 bad_tag:
-	macvx_count(secy->stats, InPktsBadTag);
+	macvx_count_secy(secy, SECY_STAT(InPktsBadTag));
 	DEV_STATS_INC(mvx->dev, rx_errors);
 	kfree_skb(skb);
 }
@@ -438,12 +455,12 @@ static void macvx_rx_untagged(struct macvx_dev *mvx, struct sk_buff *skb)
 	struct macvx_secy *secy = &mvx->secy;
 
 	if (READ_ONCE(secy->validate_frames) == MACSEC_VALIDATE_STRICT) {
-		macvx_count(secy->stats, InPktsNoTag);
+		macvx_count_secy(secy, SECY_STAT(InPktsNoTag));
 		DEV_STATS_INC(mvx->dev, rx_dropped);
 		kfree_skb(skb);
 		return;
 	}
-	macvx_count(secy->stats, InPktsUntagged);
+	macvx_count_secy(secy, SECY_STAT(InPktsUntagged));
 	macvx_deliver(mvx, skb);
 }
 

@@ -207,11 +207,9 @@ static void macvx_count_tx(struct macvx_secy *secy, struct macvx_tx_sa *sa,
 	u64_stats_update_end(&stats->syncp);
 }
 
-MACVX_DECLARE_CRYPTO_DONE(macvx_encrypt_done);
-
-static void macvx_encrypt_done(void *data, int err)
+/* Finish a frame once the cipher is done, whether inline or later. */
+static void macvx_encrypt_finish(struct sk_buff *skb, int err)
 {
-	struct sk_buff *skb = data;
 	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
 	struct net_device *dev = skb->dev;
 	struct macvx_dev *mvx = macvx_priv(dev);
@@ -232,8 +230,12 @@ static void macvx_encrypt_done(void *data, int err)
 	dev_put(dev);
 }
 
-/*
- * Take the next PN of @sa. The last PN of an SA (2^32 - 1, or 2^64 - 1
+static void macvx_encrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
+{
+	macvx_encrypt_finish(macvx_crypto_cb_data(arg), err);
+}
+
+/* Take the next PN of @sa. The last PN of an SA (2^32 - 1, or 2^64 - 1
  * with XPN) is sent exactly once; then the SA is inactive until a new PN
  * is set, and nothing is sent on it (802.1AE 10.6.2, 10.7.22).
  */
@@ -258,8 +260,7 @@ static bool macvx_next_pn(struct macvx_secy *secy, struct macvx_tx_sa *sa,
 	return true;
 }
 
-/*
- * Make @skb linear and writable with @head bytes of headroom and @tail
+/* Make @skb linear and writable with @head bytes of headroom and @tail
  * bytes of tailroom, copying its data at most once.
  */
 static int macvx_make_writable(struct sk_buff *skb, unsigned int head,
@@ -329,8 +330,7 @@ static unsigned int macvx_push_sectag(struct sk_buff *skb,
 	return 2 * ETH_ALEN + len;
 }
 
-/*
- * Protect and send one frame that is no larger than the MTU. Returns
+/* Protect and send one frame that is no larger than the MTU. Returns
  * after the frame was handed to the underlay, dropped, or queued to an
  * asynchronous cipher.
  */
@@ -433,12 +433,12 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 	cb->req = req;
 	skb->dev = dev;
 	aead_request_set_callback(aead, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  MACVX_CRYPTO_DONE(macvx_encrypt_done), skb);
+				  macvx_encrypt_done, skb);
 
 	err = crypto_aead_encrypt(aead);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return;
-	macvx_encrypt_done(skb, err);
+	macvx_encrypt_finish(skb, err);
 	return;
 
 drop:
