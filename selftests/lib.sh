@@ -12,6 +12,7 @@
 #   MACVX_REPO  checkout path       MACVX_KO  macvx.ko for this kernel
 #   IP          patched ip binary   MACVX_KERNEL  running kernel release
 #   MACVX_OUT   writable results directory, kept on the host
+#   MACVX_TEST_BIN  directory of the built C selftests
 
 set -eu
 
@@ -151,11 +152,24 @@ module_loaded() {
 	[ -d /sys/module/macvx ]
 }
 
+# Load the modules macvx.ko depends on (its modinfo "depends" field):
+# insmod, unlike modprobe, does not load them.
+module_load_deps() {
+	local deps dep
+	require_module_file
+	deps=$(modinfo -F depends "$MACVX_KO")
+	for dep in ${deps//,/ }; do
+		modprobe "$dep"
+	done
+}
+
 # Load macvx.ko if it is not loaded yet. Tests must not rely on what an
 # earlier test left behind, so each test calls this itself.
 module_load() {
 	require_module_file
-	module_loaded || insmod "$MACVX_KO"
+	module_loaded && return 0
+	module_load_deps
+	insmod "$MACVX_KO"
 }
 
 # Unload macvx, waiting while the last references drop.
