@@ -814,11 +814,15 @@ static int macvx_change_mtu(struct net_device *dev, int mtu)
 	return 0;
 }
 
+/* Without an underlay device the device is its own link, as for vxlan
+ * devices without "dev", so that ip(8) prints no "@NONE".
+ */
 static int macvx_get_iflink(const struct net_device *dev)
 {
 	struct macvx_dev *mvx = macvx_priv(dev);
+	int link = rcu_dereference_rtnl(mvx->cfg)->link;
 
-	return rcu_dereference_rtnl(mvx->cfg)->link;
+	return link ? : dev->ifindex;
 }
 
 static const struct net_device_ops macvx_netdev_ops = {
