@@ -42,65 +42,72 @@ struct macvx_params {
 /**
  * struct macvx_attr_rule - what an IFLA_MACVX_* attribute may contain
  * @len: exact payload length
- * @min: smallest value of an integer attribute
- * @max: largest value of an integer attribute, 0 for none
+ * @ranged: the attribute is an integer from @min to @max
+ * @min: smallest value
+ * @max: largest value
  * @msg: error message, naming the attribute and its ip(8) keyword
  */
 struct macvx_attr_rule {
 	u8 len;
+	bool ranged;
 	u8 min;
 	u32 max;
 	const char *msg;
 };
 
-#define RULE(attr, l, lo, hi, text) \
-	[IFLA_MACVX_##attr] = { .len = l, .min = lo, .max = hi, .msg = text }
+/* RULE() checks only the length, RANGE() the value too. */
+#define RULE(attr, l, text) \
+	[IFLA_MACVX_##attr] = { .len = l, .msg = text }
+#define RANGE(attr, l, lo, hi, text) \
+	[IFLA_MACVX_##attr] = { .len = l, .ranged = true, .min = lo, \
+				.max = hi, .msg = text }
 
 static const struct macvx_attr_rule macvx_rules[IFLA_MACVX_MAX + 1] = {
-	RULE(SCI, 8, 0, 0, "IFLA_MACVX_SCI (sci) must be a u64"),
-	RULE(PORT, 2, 0, 0, "IFLA_MACVX_PORT (port) must be a be16"),
-	RULE(ICV_LEN, 1, MACSEC_MIN_ICV_LEN, MACSEC_STD_ICV_LEN,
-	     "IFLA_MACVX_ICV_LEN (icvlen) must be a u8 from 8 to 16"),
-	RULE(CIPHER_SUITE, 8, 0, 0,
+	RULE(SCI, 8, "IFLA_MACVX_SCI (sci) must be a u64"),
+	RULE(PORT, 2, "IFLA_MACVX_PORT (port) must be a be16"),
+	RANGE(ICV_LEN, 1, MACSEC_MIN_ICV_LEN, MACSEC_STD_ICV_LEN,
+	      "IFLA_MACVX_ICV_LEN (icvlen) must be a u8 from 8 to 16"),
+	RULE(CIPHER_SUITE, 8,
 	     "IFLA_MACVX_CIPHER_SUITE (cipher) must be a u64"),
-	RULE(WINDOW, 4, 0, 0, "IFLA_MACVX_WINDOW (window) must be a u32"),
-	RULE(ENCODING_SA, 1, 0, MACSEC_NUM_AN - 1,
-	     "IFLA_MACVX_ENCODING_SA (encodingsa) must be a u8 from 0 to 3"),
-	RULE(ENCRYPT, 1, 0, 1, "IFLA_MACVX_ENCRYPT (encrypt) must be 0 or 1"),
-	RULE(PROTECT, 1, 0, 1, "IFLA_MACVX_PROTECT (protect) must be 0 or 1"),
-	RULE(INC_SCI, 1, 0, 1, "IFLA_MACVX_INC_SCI (send_sci) must be 0 or 1"),
-	RULE(ES, 1, 0, 1, "IFLA_MACVX_ES (end_station) must be 0 or 1"),
-	RULE(SCB, 1, 0, 1, "IFLA_MACVX_SCB (scb) must be 0 or 1"),
-	RULE(REPLAY_PROTECT, 1, 0, 1,
-	     "IFLA_MACVX_REPLAY_PROTECT (replay) must be 0 or 1"),
-	RULE(VALIDATION, 1, 0, MACSEC_VALIDATE_MAX,
-	     "IFLA_MACVX_VALIDATION (validate) must be 0 (disabled), 1 (check) or 2 (strict)"),
-	RULE(OFFLOAD, 1, 0, MACSEC_OFFLOAD_OFF,
-	     "IFLA_MACVX_OFFLOAD (offload) is not supported: only 0 (off) is accepted"),
-	RULE(ID, 4, 0, VXLAN_N_VID - 1,
-	     "IFLA_MACVX_ID (id) must be a u32 below 16777216"),
-	RULE(REMOTE, 4, 0, 0, "IFLA_MACVX_REMOTE (remote) must be an IPv4 address"),
-	RULE(REMOTE6, 16, 0, 0,
+	RULE(WINDOW, 4, "IFLA_MACVX_WINDOW (window) must be a u32"),
+	RANGE(ENCODING_SA, 1, 0, MACSEC_NUM_AN - 1,
+	      "IFLA_MACVX_ENCODING_SA (encodingsa) must be a u8 from 0 to 3"),
+	RANGE(ENCRYPT, 1, 0, 1, "IFLA_MACVX_ENCRYPT (encrypt) must be 0 or 1"),
+	RANGE(PROTECT, 1, 0, 1, "IFLA_MACVX_PROTECT (protect) must be 0 or 1"),
+	RANGE(INC_SCI, 1, 0, 1, "IFLA_MACVX_INC_SCI (send_sci) must be 0 or 1"),
+	RANGE(ES, 1, 0, 1, "IFLA_MACVX_ES (end_station) must be 0 or 1"),
+	RANGE(SCB, 1, 0, 1, "IFLA_MACVX_SCB (scb) must be 0 or 1"),
+	RANGE(REPLAY_PROTECT, 1, 0, 1,
+	      "IFLA_MACVX_REPLAY_PROTECT (replay) must be 0 or 1"),
+	RANGE(VALIDATION, 1, 0, MACSEC_VALIDATE_MAX,
+	      "IFLA_MACVX_VALIDATION (validate) must be 0 (disabled), 1 (check) or 2 (strict)"),
+	RANGE(OFFLOAD, 1, 0, MACSEC_OFFLOAD_OFF,
+	      "IFLA_MACVX_OFFLOAD (offload) is not supported: only 0 (off) is accepted"),
+	RANGE(ID, 4, 0, VXLAN_N_VID - 1,
+	      "IFLA_MACVX_ID (id) must be a u32 below 16777216"),
+	RULE(REMOTE, 4, "IFLA_MACVX_REMOTE (remote) must be an IPv4 address"),
+	RULE(REMOTE6, 16,
 	     "IFLA_MACVX_REMOTE6 (remote) must be an IPv6 address"),
-	RULE(LOCAL, 4, 0, 0, "IFLA_MACVX_LOCAL (local) must be an IPv4 address"),
-	RULE(LOCAL6, 16, 0, 0, "IFLA_MACVX_LOCAL6 (local) must be an IPv6 address"),
-	RULE(LINK, 4, 0, 0, "IFLA_MACVX_LINK (dev) must be a u32 ifindex"),
-	RULE(PORT_DST, 2, 0, 0, "IFLA_MACVX_PORT_DST (dstport) must be a be16"),
-	RULE(PORT_RANGE, sizeof(struct ifla_vxlan_port_range), 0, 0,
+	RULE(LOCAL, 4, "IFLA_MACVX_LOCAL (local) must be an IPv4 address"),
+	RULE(LOCAL6, 16, "IFLA_MACVX_LOCAL6 (local) must be an IPv6 address"),
+	RULE(LINK, 4, "IFLA_MACVX_LINK (dev) must be a u32 ifindex"),
+	RULE(PORT_DST, 2, "IFLA_MACVX_PORT_DST (dstport) must be a be16"),
+	RULE(PORT_RANGE, sizeof(struct ifla_vxlan_port_range),
 	     "IFLA_MACVX_PORT_RANGE (srcport) must be two be16 ports"),
-	RULE(TTL, 1, 0, 255, "IFLA_MACVX_TTL (ttl) must be a u8"),
-	RULE(TOS, 1, 0, 255, "IFLA_MACVX_TOS (tos) must be a u8"),
-	RULE(DF, 1, 0, VXLAN_DF_MAX,
-	     "IFLA_MACVX_DF (df) must be 0 (unset), 1 (set) or 2 (inherit)"),
-	RULE(LABEL, 4, 0, 0, "IFLA_MACVX_LABEL (flowlabel) must be a be32"),
-	RULE(UDP_CSUM, 1, 0, 1, "IFLA_MACVX_UDP_CSUM (udpcsum) must be 0 or 1"),
-	RULE(UDP_ZERO_CSUM6_TX, 1, 0, 1,
-	     "IFLA_MACVX_UDP_ZERO_CSUM6_TX (udp6zerocsumtx) must be 0 or 1"),
-	RULE(UDP_ZERO_CSUM6_RX, 1, 0, 1,
-	     "IFLA_MACVX_UDP_ZERO_CSUM6_RX (udp6zerocsumrx) must be 0 or 1"),
+	RANGE(TTL, 1, 0, 255, "IFLA_MACVX_TTL (ttl) must be a u8"),
+	RANGE(TOS, 1, 0, 255, "IFLA_MACVX_TOS (tos) must be a u8"),
+	RANGE(DF, 1, 0, VXLAN_DF_MAX,
+	      "IFLA_MACVX_DF (df) must be 0 (unset), 1 (set) or 2 (inherit)"),
+	RULE(LABEL, 4, "IFLA_MACVX_LABEL (flowlabel) must be a be32"),
+	RANGE(UDP_CSUM, 1, 0, 1, "IFLA_MACVX_UDP_CSUM (udpcsum) must be 0 or 1"),
+	RANGE(UDP_ZERO_CSUM6_TX, 1, 0, 1,
+	      "IFLA_MACVX_UDP_ZERO_CSUM6_TX (udp6zerocsumtx) must be 0 or 1"),
+	RANGE(UDP_ZERO_CSUM6_RX, 1, 0, 1,
+	      "IFLA_MACVX_UDP_ZERO_CSUM6_RX (udp6zerocsumrx) must be 0 or 1"),
 };
 
 #undef RULE
+#undef RANGE
 
 /* Attributes that only newlink accepts, as for macsec and vxlan. */
 static const char * const macvx_fixed[IFLA_MACVX_MAX + 1] = {
@@ -200,7 +207,7 @@ static int macvx_validate(struct nlattr *tb[], struct nlattr *data[],
 			macvx_set_err_attr(extack, attr, rule->msg);
 			return -EINVAL;
 		}
-		if (!rule->max)
+		if (!rule->ranged)
 			continue;
 		value = rule->len == 1 ? nla_get_u8(attr) : nla_get_u32(attr);
 		if (value < rule->min || value > rule->max) {
@@ -288,8 +295,9 @@ static int macvx_parse_vxlan(struct macvx_params *p, struct nlattr *data[],
 			return err;
 		}
 		if (macvx_addr_is_multicast(&cfg->remote)) {
-			NL_SET_ERR_MSG(extack,
-				       "remote: multicast and broadcast addresses are not supported, give the peer's unicast address");
+			NL_SET_ERR_MSG_ATTR(extack,
+					    data[IFLA_MACVX_REMOTE] ? : data[IFLA_MACVX_REMOTE6],
+					    "IFLA_MACVX_REMOTE (remote) must be the peer's unicast address: multicast and broadcast are not supported");
 			return -EINVAL;
 		}
 	}
@@ -303,8 +311,9 @@ static int macvx_parse_vxlan(struct macvx_params *p, struct nlattr *data[],
 			return err;
 		}
 		if (macvx_addr_is_multicast(&cfg->local)) {
-			NL_SET_ERR_MSG(extack,
-				       "local: must be a unicast address");
+			NL_SET_ERR_MSG_ATTR(extack,
+					    data[IFLA_MACVX_LOCAL] ? : data[IFLA_MACVX_LOCAL6],
+					    "IFLA_MACVX_LOCAL (local) must be a unicast address");
 			return -EINVAL;
 		}
 	}
@@ -442,8 +451,13 @@ static int macvx_check_params(struct net *net, struct macvx_dev *self,
 
 	if (cfg->remote.sa.sa_family && cfg->local.sa.sa_family &&
 	    cfg->remote.sa.sa_family != cfg->local.sa.sa_family) {
-		NL_SET_ERR_MSG(extack,
-			       "local and remote must be of the same address family");
+		struct nlattr *bad = data[IFLA_MACVX_LOCAL] ? :
+				     data[IFLA_MACVX_LOCAL6] ? :
+				     data[IFLA_MACVX_REMOTE] ? :
+				     data[IFLA_MACVX_REMOTE6];
+
+		NL_SET_ERR_MSG_ATTR(extack, bad,
+				    "IFLA_MACVX_LOCAL (local) and IFLA_MACVX_REMOTE (remote) must be of the same address family");
 		return -EINVAL;
 	}
 	if (cfg->label && !macvx_cfg_ipv6(cfg)) {
@@ -661,8 +675,12 @@ static int macvx_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	/* The UDP socket was chosen by address family. */
 	if (macvx_cfg_ipv6(&p.cfg) != macvx_cfg_ipv6(old)) {
-		NL_SET_ERR_MSG(extack,
-			       "remote and local cannot change address family; delete and re-create the device");
+		NL_SET_ERR_MSG_ATTR(extack,
+				    data[IFLA_MACVX_REMOTE6] ? :
+				    data[IFLA_MACVX_LOCAL6] ? :
+				    data[IFLA_MACVX_REMOTE] ? :
+				    data[IFLA_MACVX_LOCAL],
+				    "IFLA_MACVX_REMOTE (remote) and IFLA_MACVX_LOCAL (local) cannot change address family; delete and re-create the device");
 		return -EINVAL;
 	}
 
