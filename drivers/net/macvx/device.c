@@ -295,9 +295,12 @@ static int macvx_parse_vxlan(struct macvx_params *p, struct nlattr *data[],
 			return err;
 		}
 		if (macvx_addr_is_multicast(&cfg->remote)) {
-			NL_SET_ERR_MSG_ATTR(extack,
-					    data[IFLA_MACVX_REMOTE] ? : data[IFLA_MACVX_REMOTE6],
-					    "IFLA_MACVX_REMOTE (remote) must be the peer's unicast address: multicast and broadcast are not supported");
+			if (data[IFLA_MACVX_REMOTE6])
+				NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MACVX_REMOTE6],
+						    "IFLA_MACVX_REMOTE6 (remote) must be the peer's unicast address: multicast is not supported");
+			else
+				NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MACVX_REMOTE],
+						    "IFLA_MACVX_REMOTE (remote) must be the peer's unicast address: multicast and broadcast are not supported");
 			return -EINVAL;
 		}
 	}
@@ -311,9 +314,12 @@ static int macvx_parse_vxlan(struct macvx_params *p, struct nlattr *data[],
 			return err;
 		}
 		if (macvx_addr_is_multicast(&cfg->local)) {
-			NL_SET_ERR_MSG_ATTR(extack,
-					    data[IFLA_MACVX_LOCAL] ? : data[IFLA_MACVX_LOCAL6],
-					    "IFLA_MACVX_LOCAL (local) must be a unicast address");
+			if (data[IFLA_MACVX_LOCAL6])
+				NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MACVX_LOCAL6],
+						    "IFLA_MACVX_LOCAL6 (local) must be a unicast address");
+			else
+				NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MACVX_LOCAL],
+						    "IFLA_MACVX_LOCAL (local) must be a unicast address");
 			return -EINVAL;
 		}
 	}
@@ -440,6 +446,35 @@ static int macvx_parse_secy(struct macvx_params *p, struct nlattr *data[],
 	return 0;
 }
 
+/* Name, of the address attributes in @data, the one that set a family
+ * the other address does not have.
+ */
+static const int macvx_addr_attrs[] = {
+	IFLA_MACVX_LOCAL6, IFLA_MACVX_LOCAL, IFLA_MACVX_REMOTE6,
+	IFLA_MACVX_REMOTE,
+};
+
+static const char * const macvx_family_msgs[] = {
+	"IFLA_MACVX_LOCAL6 (local) must be of the address family of remote",
+	"IFLA_MACVX_LOCAL (local) must be of the address family of remote",
+	"IFLA_MACVX_REMOTE6 (remote) must be of the address family of local",
+	"IFLA_MACVX_REMOTE (remote) must be of the address family of local",
+};
+
+static void macvx_family_error(struct nlattr *data[],
+			       struct netlink_ext_ack *extack)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(macvx_addr_attrs); i++) {
+		if (data[macvx_addr_attrs[i]]) {
+			macvx_set_err_attr(extack, data[macvx_addr_attrs[i]],
+					   macvx_family_msgs[i]);
+			return;
+		}
+	}
+}
+
 /* Checks that need the whole staged configuration. */
 static int macvx_check_params(struct net *net, struct macvx_dev *self,
 			      struct macvx_params *p, struct nlattr *data[],
@@ -451,13 +486,7 @@ static int macvx_check_params(struct net *net, struct macvx_dev *self,
 
 	if (cfg->remote.sa.sa_family && cfg->local.sa.sa_family &&
 	    cfg->remote.sa.sa_family != cfg->local.sa.sa_family) {
-		struct nlattr *bad = data[IFLA_MACVX_LOCAL] ? :
-				     data[IFLA_MACVX_LOCAL6] ? :
-				     data[IFLA_MACVX_REMOTE] ? :
-				     data[IFLA_MACVX_REMOTE6];
-
-		NL_SET_ERR_MSG_ATTR(extack, bad,
-				    "IFLA_MACVX_LOCAL (local) and IFLA_MACVX_REMOTE (remote) must be of the same address family");
+		macvx_family_error(data, extack);
 		return -EINVAL;
 	}
 	if (cfg->label && !macvx_cfg_ipv6(cfg)) {
@@ -675,12 +704,7 @@ static int macvx_changelink(struct net_device *dev, struct nlattr *tb[],
 
 	/* The UDP socket was chosen by address family. */
 	if (macvx_cfg_ipv6(&p.cfg) != macvx_cfg_ipv6(old)) {
-		NL_SET_ERR_MSG_ATTR(extack,
-				    data[IFLA_MACVX_REMOTE6] ? :
-				    data[IFLA_MACVX_LOCAL6] ? :
-				    data[IFLA_MACVX_REMOTE] ? :
-				    data[IFLA_MACVX_LOCAL],
-				    "IFLA_MACVX_REMOTE (remote) and IFLA_MACVX_LOCAL (local) cannot change address family; delete and re-create the device");
+		macvx_family_error(data, extack);
 		return -EINVAL;
 	}
 
