@@ -166,7 +166,7 @@ struct macvx_tx_sc {
  * struct macvx_secy - the SecY of a device (802.1AE 10.7)
  * @csid: cipher suite, MACSEC_CIPHER_ID_*, never the deprecated alias
  * @n_rx_sc: number of active RX SCs
- * @rx_sc_single: the active RX SC while @n_rx_sc is 1, otherwise NULL
+ * @rx_sc_single: the RX SC while it is the only one and active, else NULL
  * @rx_scs: RX SCs by SCI
  * @rx_sc_list: all RX SCs, RTNL protected
  */

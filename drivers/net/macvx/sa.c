@@ -236,19 +236,17 @@ static void macvx_rx_sc_put(struct macvx_rx_sc *sc)
 		call_rcu(&sc->rcu, macvx_rx_sc_free_rcu);
 }
 
-/* Publish the only active RX SC, for frames that carry no SCI. */
+/* Publish the RX SC for frames that carry no SCI: as in macsec, the SecY
+ * must have exactly one RX SC, and that SC must be active.
+ */
 static void macvx_rx_sc_update_single(struct macvx_secy *secy)
 {
 	struct macvx_rx_sc *sc, *single = NULL;
 
-	if (secy->n_rx_sc == 1) {
-		list_for_each_entry(sc, &secy->rx_sc_list, list) {
-			if (sc->active) {
-				single = sc;
-				break;
-			}
-		}
-	}
+	sc = list_first_entry_or_null(&secy->rx_sc_list, struct macvx_rx_sc,
+				      list);
+	if (sc && list_is_singular(&secy->rx_sc_list) && sc->active)
+		single = sc;
 	rcu_assign_pointer(secy->rx_sc_single, single);
 }
 
