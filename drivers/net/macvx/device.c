@@ -35,6 +35,8 @@ struct macvx_params {
 	bool scb;
 	bool replay_protect;
 	u32 replay_window;
+	u64 pn_threshold;
+	bool pn_threshold_set;
 	enum macsec_validation_type validate;
 	u8 encoding_sa;
 };
@@ -102,6 +104,8 @@ static const struct macvx_attr_rule macvx_rules[IFLA_MACVX_MAX + 1] = {
 	RANGE(UDP_CSUM, 1, 0, 1, "IFLA_MACVX_UDP_CSUM (udpcsum) must be 0 or 1"),
 	RANGE(UDP_ZERO_CSUM6_TX, 1, 0, 1,
 	      "IFLA_MACVX_UDP_ZERO_CSUM6_TX (udp6zerocsumtx) must be 0 or 1"),
+	RULE(PN_THRESHOLD, 8,
+	     "IFLA_MACVX_PN_THRESHOLD (pn_threshold) must be a u64"),
 	RANGE(UDP_ZERO_CSUM6_RX, 1, 0, 1,
 	      "IFLA_MACVX_UDP_ZERO_CSUM6_RX (udp6zerocsumrx) must be 0 or 1"),
 };
@@ -436,8 +440,20 @@ static int macvx_parse_secy(struct macvx_params *p, struct nlattr *data[],
 		p->validate = nla_get_u8(data[IFLA_MACVX_VALIDATION]);
 	if (data[IFLA_MACVX_ENCODING_SA])
 		p->encoding_sa = nla_get_u8(data[IFLA_MACVX_ENCODING_SA]);
+	if (data[IFLA_MACVX_PN_THRESHOLD]) {
+		p->pn_threshold = nla_get_u64(data[IFLA_MACVX_PN_THRESHOLD]);
+		p->pn_threshold_set = true;
+	}
 
 	macvx_csid_key_len(p->csid, &xpn);
+	if (!p->pn_threshold_set)
+		p->pn_threshold = xpn ? MACVX_DEFAULT_XPN_THRESHOLD :
+					MACVX_DEFAULT_PN_THRESHOLD;
+	if (!xpn && p->pn_threshold > U32_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MACVX_PN_THRESHOLD],
+				    "IFLA_MACVX_PN_THRESHOLD (pn_threshold) must be below 2^32 without an XPN cipher suite");
+		return -EINVAL;
+	}
 	if (xpn && p->replay_window > MACVX_XPN_MAX_WINDOW) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MACVX_WINDOW],
 				    "IFLA_MACVX_WINDOW (window) must be below 2^30 with an XPN cipher suite");
@@ -533,6 +549,8 @@ static void macvx_params_from_dev(struct macvx_params *p,
 	p->replay_window = secy->replay_window;
 	p->validate = secy->validate_frames;
 	p->encoding_sa = secy->tx_sc.encoding_sa;
+	p->pn_threshold = secy->pn_threshold;
+	p->pn_threshold_set = true;
 }
 
 /* Make the SecY settings of @p current; data path readers see each field
@@ -550,6 +568,7 @@ static void macvx_apply_secy(struct macvx_secy *secy,
 	WRITE_ONCE(secy->replay_protect, p->replay_protect);
 	WRITE_ONCE(secy->validate_frames, p->validate);
 	WRITE_ONCE(secy->tx_sc.encoding_sa, p->encoding_sa);
+	WRITE_ONCE(secy->pn_threshold, p->pn_threshold);
 	macvx_secy_update_operational(secy);
 }
 
@@ -735,6 +754,7 @@ static size_t macvx_get_size(const struct net_device *dev)
 	       nla_total_size(1) +		/* ICV_LEN */
 	       nla_total_size_64bit(8) +	/* CIPHER_SUITE */
 	       nla_total_size(4) +		/* WINDOW */
+	       nla_total_size_64bit(8) +	/* PN_THRESHOLD */
 	       nla_total_size(1) * 8 +		/* the SecY flags */
 	       nla_total_size(4) +		/* ID */
 	       nla_total_size(16) * 2 +		/* REMOTE(6), LOCAL(6) */
@@ -779,6 +799,9 @@ static int macvx_fill_secy(struct sk_buff *skb, const struct macvx_secy *secy)
 		return -EMSGSIZE;
 	if (secy->replay_protect &&
 	    nla_put_u32(skb, IFLA_MACVX_WINDOW, secy->replay_window))
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, IFLA_MACVX_PN_THRESHOLD, secy->pn_threshold,
+			      IFLA_MACVX_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

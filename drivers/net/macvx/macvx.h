@@ -165,6 +165,7 @@ struct macvx_tx_sc {
 /**
  * struct macvx_secy - the SecY of a device (802.1AE 10.7)
  * @csid: cipher suite, MACSEC_CIPHER_ID_*, never the deprecated alias
+ * @pn_threshold: TX PN whose use is announced to key agents, 0 for none
  * @n_rx_sc: number of active RX SCs
  * @rx_sc_single: the RX SC while it is the only one and active, else NULL
  * @rx_scs: RX SCs by SCI
@@ -180,6 +181,7 @@ struct macvx_secy {
 	bool replay_protect;
 	bool operational;
 	u32 replay_window;
+	u64 pn_threshold;
 	enum macsec_validation_type validate_frames;
 	struct macvx_tx_sc tx_sc;
 	unsigned int n_rx_sc;
@@ -334,6 +336,7 @@ void macvx_tx_sa_put(struct macvx_tx_sa *sa);
 void macvx_rx_sa_put(struct macvx_rx_sa *sa);
 
 /* netlink.c */
+void macvx_genl_notify_txsa(struct macvx_dev *mvx, u8 cmd, u8 an, u64 pn);
 int macvx_genl_init(void);
 void macvx_genl_exit(void);
 

@@ -1382,6 +1382,10 @@ static const struct genl_small_ops macvx_genl_ops[] = {
 	},
 };
 
+static const struct genl_multicast_group macvx_genl_mcgrps[] = {
+	{ .name = MACVX_GENL_MCGRP_EVENTS },
+};
+
 /* The top level is parsed liberally, as macsec does, because iproute2 6.1
  * sends nests without NLA_F_NESTED; the nests themselves are parsed strictly.
  */
@@ -1396,7 +1400,50 @@ static struct genl_family macvx_genl_family __ro_after_init = {
 	.small_ops = macvx_genl_ops,
 	.n_small_ops = ARRAY_SIZE(macvx_genl_ops),
 	.resv_start_op = MACSEC_CMD_UPD_OFFLOAD + 1,
+	.mcgrps = macvx_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(macvx_genl_mcgrps),
 };
+
+/* Announce a TX SA event to key agents. Runs on the transmit path, at most
+ * twice in an SA's life, so it may allocate; a failure only loses the
+ * notification, which agents that poll the dump do not need.
+ */
+void macvx_genl_notify_txsa(struct macvx_dev *mvx, u8 cmd, u8 an, u64 pn)
+{
+	struct net *net = dev_net(mvx->dev);
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&macvx_genl_family, net, 0))
+		return;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &macvx_genl_family, 0, cmd);
+	if (!hdr)
+		goto err_free;
+	if (nla_put_u32(skb, MACSEC_ATTR_IFINDEX, mvx->dev->ifindex))
+		goto err_free;
+	nest = nla_nest_start_noflag(skb, MACSEC_ATTR_SA_CONFIG);
+	if (!nest || nla_put_u8(skb, MACSEC_SA_ATTR_AN, an))
+		goto err_free;
+	if (mvx->secy.xpn) {
+		if (nla_put(skb, MACSEC_SA_ATTR_PN, sizeof(pn), &pn))
+			goto err_free;
+	} else if (nla_put_u32(skb, MACSEC_SA_ATTR_PN, lower_32_bits(pn))) {
+		goto err_free;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&macvx_genl_family, net, skb, 0, 0,
+				GFP_ATOMIC);
+	return;
+
+err_free:
+	nlmsg_free(skb);
+}
 
 int macvx_genl_init(void)
 {

@@ -237,16 +237,22 @@ static void macvx_encrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
 
 /* Take the next PN of @sa. The last PN of an SA (2^32 - 1, or 2^64 - 1
  * with XPN) is sent exactly once; then the SA is inactive until a new PN
- * is set, and nothing is sent on it (802.1AE 10.6.2, 10.7.22).
+ * is set, and nothing is sent on it (802.1AE 10.6.2, 10.7.22). Each PN is
+ * handed out once, so the frame that gets the threshold PN or the last PN
+ * is the one that tells key agents.
  */
-static bool macvx_next_pn(struct macvx_secy *secy, struct macvx_tx_sa *sa,
-			  u64 *pn)
+static bool macvx_next_pn(struct macvx_dev *mvx, struct macvx_tx_sa *sa,
+			  u8 an, u64 *pn)
 {
+	struct macvx_secy *secy = &mvx->secy;
 	s64 last = secy->xpn ? (s64)U64_MAX : (s64)U32_MAX;
 	s64 next;
 
 	next = atomic64_fetch_add_unless(&sa->next_pn, 1, last);
 	if (likely(next != last)) {
+		if (unlikely(next == READ_ONCE(secy->pn_threshold)))
+			macvx_genl_notify_txsa(mvx, MACVX_CMD_TXSA_PN_THRESHOLD,
+					       an, next);
 		*pn = next;
 		return true;
 	}
@@ -256,6 +262,7 @@ static bool macvx_next_pn(struct macvx_secy *secy, struct macvx_tx_sa *sa,
 	WRITE_ONCE(sa->active, false);
 	if (secy->protect)
 		WRITE_ONCE(secy->operational, false);
+	macvx_genl_notify_txsa(mvx, MACVX_CMD_TXSA_EXHAUSTED, an, last);
 	*pn = last;
 	return true;
 }
@@ -398,7 +405,7 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 		goto drop;
 	}
 
-	if (unlikely(!macvx_next_pn(secy, sa, &pn)))
+	if (unlikely(!macvx_next_pn(mvx, sa, an, &pn)))
 		goto drop;
 
 	if (macvx_make_writable(skb, dev->needed_headroom + MACVX_SECTAG_LEN,

@@ -55,6 +55,15 @@
  *    MACSEC_CMD_ADD_RXSA, _DEL_RXSA, _UPD_RXSA:
  *      the same plus MACSEC_ATTR_RXSC_CONFIG { _SCI }
  *
+ *    Notifications beyond macsec, sent to the multicast group
+ *    MACVX_GENL_MCGRP_EVENTS, one message per event:
+ *      MACVX_CMD_TXSA_PN_THRESHOLD: a TX SA handed out the PN equal to the
+ *        device's IFLA_MACVX_PN_THRESHOLD, so its key agent should rekey.
+ *      MACVX_CMD_TXSA_EXHAUSTED: a TX SA sent its last PN (2^32 - 1, or
+ *        2^64 - 1 with XPN) and sends nothing more.
+ *    Both carry MACSEC_ATTR_IFINDEX and MACSEC_ATTR_SA_CONFIG
+ *    { MACSEC_SA_ATTR_AN, MACSEC_SA_ATTR_PN (u32, or u64 with XPN) }.
+ *
  *    Every command except the dump needs CAP_NET_ADMIN in the device's
  *    network namespace. Keys are write-only: no dump or reply carries
  *    MACSEC_SA_ATTR_KEY or MACSEC_SA_ATTR_SALT, and a key is wiped from
@@ -67,6 +76,20 @@
 
 #define MACVX_GENL_NAME		"macvx"
 #define MACVX_GENL_VERSION	1
+
+#define MACVX_GENL_MCGRP_EVENTS	"events"
+
+/* Notification commands; the macsec family's commands stay below 64. */
+enum {
+	MACVX_CMD_TXSA_PN_THRESHOLD = 64,
+	MACVX_CMD_TXSA_EXHAUSTED,
+};
+
+/* Default IFLA_MACVX_PN_THRESHOLD: three quarters of the PN space, the
+ * point at which wpa_supplicant's MKA starts a rekey.
+ */
+#define MACVX_DEFAULT_PN_THRESHOLD	0xc0000000ULL
+#define MACVX_DEFAULT_XPN_THRESHOLD	0xc000000000000000ULL
 
 /* UDP destination port used when IFLA_MACVX_PORT_DST is absent (IANA). */
 #define MACVX_DEFAULT_PORT	4789
@@ -115,6 +138,11 @@ enum {
 	IFLA_MACVX_UDP_CSUM,		/* u8 (UDP_CSUM), default 1 */
 	IFLA_MACVX_UDP_ZERO_CSUM6_TX,	/* u8 (UDP_ZERO_CSUM6_TX) */
 	IFLA_MACVX_UDP_ZERO_CSUM6_RX,	/* u8 (UDP_ZERO_CSUM6_RX) */
+	/* macvx only */
+	IFLA_MACVX_PN_THRESHOLD,	/* u64, TX PN that triggers
+					 * MACVX_CMD_TXSA_PN_THRESHOLD, 0 for
+					 * none; changeable
+					 */
 	__IFLA_MACVX_MAX,
 };
 
