@@ -27,6 +27,7 @@
 struct macvx_tx_cb {
 	struct macvx_tx_sa *sa;
 	struct macvx_req *req;
+	unsigned int len;
 	unsigned int msdu_len;
 	__be16 src_port;
 	__be16 df;
@@ -124,11 +125,17 @@ static void macvx_route_error(struct net_device *dev, long err)
 		DEV_STATS_INC(dev, tx_carrier_errors);
 }
 
-/* Push the VXLAN header and send; consumes @skb. */
+/* Push the VXLAN header and send; consumes @skb.
+ *
+ * The device counts the frames it was given, with their length before
+ * protection, as macsec does; so the tunnel helpers get no device to
+ * count outer packets on.
+ */
 static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
 {
 	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
 	struct net_device *dev = mvx->dev;
+	unsigned int len = cb->len;
 	struct macvx_sock *ms;
 	struct macvx_cfg *cfg;
 	struct vxlanhdr *vxh;
@@ -164,6 +171,7 @@ static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
 			return;
 		}
 		ttl = cfg->ttl ? : ip4_dst_hoplimit(&rt->dst);
+		skb->dev = NULL;
 		udp_tunnel_xmit_skb(rt, ms->sock->sk, skb, saddr,
 				    cfg->remote.sin.sin_addr.s_addr, cb->tos, ttl,
 				    cb->df, cb->src_port, cfg->dst_port, xnet,
@@ -181,12 +189,13 @@ static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
 		}
 		skb_scrub_packet(skb, xnet);
 		ttl = cfg->ttl ? : ip6_dst_hoplimit(dst);
-		udp_tunnel6_xmit_skb(dst, ms->sock->sk, skb, dev, &saddr,
+		udp_tunnel6_xmit_skb(dst, ms->sock->sk, skb, NULL, &saddr,
 				     &cfg->remote.sin6.sin6_addr, cb->tos, ttl,
 				     cfg->label, cb->src_port, cfg->dst_port,
 				     cfg->udp_zero_csum6_tx);
 #endif
 	}
+	dev_sw_netstats_tx_add(dev, 1, len);
 }
 
 static void macvx_count_tx(struct macvx_secy *secy, struct macvx_tx_sa *sa,
@@ -363,6 +372,7 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 	 */
 	cfg = rcu_dereference_bh(mvx->cfg);
 	memset(cb, 0, sizeof(*cb));
+	cb->len = skb->len;
 	cb->src_port = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
 					 cfg->port_max, true);
 	cb->tos = cfg->tos;
