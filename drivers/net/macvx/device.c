@@ -181,10 +181,13 @@ static void macvx_update_mtu(struct macvx_dev *mvx, struct macvx_cfg *cfg,
 	max_mtu = max(max_mtu, ETH_MIN_MTU);
 
 	dev->max_mtu = max_mtu;
-	if (mvx->mtu_auto)
+	if (mvx->mtu_auto) {
 		dev_set_mtu(dev, lower ? max_mtu : ETH_DATA_LEN - overhead);
-	else if (dev->mtu > max_mtu)
+		/* ndo_change_mtu took that for a setting by hand. */
+		mvx->mtu_auto = true;
+	} else if (dev->mtu > max_mtu) {
 		dev_set_mtu(dev, max_mtu);
+	}
 
 	/* Outer IPv6 is the largest case; the SecTAG is pushed first. */
 	dev->needed_headroom = headroom + MACVX_VXLAN_OVERHEAD6 - ETH_HLEN +
@@ -655,18 +658,21 @@ static int macvx_newlink(struct net *src_net, struct net_device *dev,
 		return -ENOMEM;
 
 	err = macvx_secy_init(secy);
-	if (err)
-		goto err_free_cfg;
+	if (err) {
+		macvx_cfg_free(cfg);
+		return err;
+	}
 	macvx_apply_secy(secy, &p);
 
 	mvx->dev = dev;
 	mvx->net = src_net;
 	mvx->mtu_auto = !tb[IFLA_MTU];
+	WRITE_ONCE(mvx->link, cfg->link);
 	RCU_INIT_POINTER(mvx->cfg, cfg);
 
 	err = register_netdevice(dev);
 	if (err)
-		goto err_free_secy;
+		goto err_free;
 
 	macvx_update_mtu(mvx, cfg, macvx_lower(src_net, cfg));
 	if (tb[IFLA_MTU] && dev->mtu != nla_get_u32(tb[IFLA_MTU])) {
@@ -681,14 +687,19 @@ static int macvx_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 
 err_unregister:
-	/* ndo_uninit frees the SecY and the configuration. */
+	/* ndo_uninit and the destructor free the SecY and configuration. */
 	unregister_netdevice(dev);
 	return err;
-err_free_secy:
+err_free:
+	/* When register_netdevice() failed after ndo_init, it already ran
+	 * ndo_uninit, which unlinked the SecY and freed the configuration;
+	 * both steps below are then no-ops for what is gone. The device is
+	 * freed without its destructor, so the statistics go here.
+	 */
 	macvx_secy_free(secy);
+	macvx_secy_free_stats(secy);
+	macvx_cfg_free(rtnl_dereference(mvx->cfg));
 	RCU_INIT_POINTER(mvx->cfg, NULL);
-err_free_cfg:
-	macvx_cfg_free(cfg);
 	return err;
 }
 
@@ -699,6 +710,7 @@ static int macvx_changelink(struct net_device *dev, struct nlattr *tb[],
 	struct macvx_dev *mvx = macvx_priv(dev);
 	struct macvx_cfg *old, *cfg;
 	struct macvx_params p;
+	bool link_changed;
 	int err, i;
 
 	if (!data)
@@ -731,11 +743,13 @@ static int macvx_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (!cfg)
 		return -ENOMEM;
 
+	link_changed = cfg->link != old->link;
 	macvx_apply_secy(&mvx->secy, &p);
 	rcu_assign_pointer(mvx->cfg, cfg);
+	WRITE_ONCE(mvx->link, cfg->link);
 	macvx_cfg_free(old);
 
-	if (cfg->link != old->link)
+	if (link_changed)
 		macvx_update_mtu(mvx, cfg, macvx_lower(mvx->net, cfg));
 	return 0;
 }
@@ -847,8 +861,10 @@ static int macvx_init(struct net_device *dev)
 	return gro_cells_init(&macvx_priv(dev)->gro_cells, dev);
 }
 
-/* Runs when the device is unregistered; no packet is in flight any more,
- * because asynchronous crypto operations hold a reference on the device.
+/* Runs when the device is unregistered. Asynchronous crypto operations
+ * may still complete afterwards: they hold a reference on the device and
+ * their SA, find no configuration and drop the frame, so the statistics
+ * they touch are freed only by the destructor.
  */
 static void macvx_uninit(struct net_device *dev)
 {
@@ -859,6 +875,12 @@ static void macvx_uninit(struct net_device *dev)
 	macvx_cfg_free(rtnl_dereference(mvx->cfg));
 	RCU_INIT_POINTER(mvx->cfg, NULL);
 	pr_debug("%s: device destroyed\n", dev->name);
+}
+
+/* Runs after the last reference on the device is gone. */
+static void macvx_destructor(struct net_device *dev)
+{
+	macvx_secy_free_stats(&macvx_priv(dev)->secy);
 }
 
 static int macvx_open(struct net_device *dev)
@@ -884,8 +906,7 @@ static int macvx_change_mtu(struct net_device *dev, int mtu)
  */
 static int macvx_get_iflink(const struct net_device *dev)
 {
-	struct macvx_dev *mvx = macvx_priv(dev);
-	int link = rcu_dereference_rtnl(mvx->cfg)->link;
+	int link = READ_ONCE(macvx_priv(dev)->link);
 
 	return link ? : dev->ifindex;
 }
@@ -913,6 +934,7 @@ static void macvx_setup(struct net_device *dev)
 
 	dev->netdev_ops = &macvx_netdev_ops;
 	dev->needs_free_netdev = true;
+	dev->priv_destructor = macvx_destructor;
 	SET_NETDEV_DEVTYPE(dev, &macvx_type);
 
 	dev->features |= MACVX_FEATURES;

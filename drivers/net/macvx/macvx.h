@@ -232,6 +232,7 @@ struct macvx_cfg {
 
 struct macvx_sock {
 	struct list_head list;
+	struct rcu_head rcu;
 	struct socket *sock;
 	struct hlist_head vni_hash[1 << MACVX_VNI_HASH_BITS];
 	unsigned int users;
@@ -253,6 +254,8 @@ extern unsigned int macvx_net_id;
  * @net: network namespace of the underlay (sockets and routes)
  * @list: entry in the per-netns device list
  * @vni_node: entry in the socket's VNI table
+ * @link: ifindex of the underlay device, 0 for none; a copy of
+ *	&macvx_cfg.link readable without RTNL or RCU
  * @mtu_auto: the MTU follows the underlay because nobody set one
  */
 struct macvx_dev {
@@ -264,6 +267,7 @@ struct macvx_dev {
 	struct macvx_cfg __rcu *cfg;
 	struct macvx_secy secy;
 	struct gro_cells gro_cells;
+	int link;
 	bool mtu_auto;
 };
 
@@ -328,6 +332,7 @@ int macvx_crypto_check(unsigned int key_len, unsigned int icv_len);
 /* sa.c: SC and SA objects. All of these run under RTNL. */
 int macvx_secy_init(struct macvx_secy *secy);
 void macvx_secy_free(struct macvx_secy *secy);
+void macvx_secy_free_stats(struct macvx_secy *secy);
 void macvx_secy_update_operational(struct macvx_secy *secy);
 struct macvx_rx_sc *macvx_rx_sc_find(struct macvx_secy *secy, sci_t sci);
 struct macvx_rx_sc *macvx_rx_sc_find_rcu(struct macvx_secy *secy, sci_t sci);

@@ -103,7 +103,10 @@ static void __exit macvx_module_exit(void)
 	rtnl_link_unregister(&macvx_link_ops);
 	unregister_netdevice_notifier(&macvx_notifier);
 	unregister_pernet_subsys(&macvx_net_ops);
-	/* SAs and configurations are freed by RCU callbacks. */
+	/* SAs and configurations are freed by RCU callbacks, and an RX SA's
+	 * callback queues its channel's, so wait for two generations.
+	 */
+	rcu_barrier();
 	rcu_barrier();
 }
 

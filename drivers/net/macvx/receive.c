@@ -20,7 +20,7 @@
 struct macvx_rx_cb {
 	struct macvx_rx_sa *sa;
 	struct macvx_req *req;
-	u32 pn;			/* low 32 bits, as on the wire */
+	u64 pn;			/* with XPN, recovered to 64 bits */
 	u8 hdr_len;		/* MAC addresses and SecTAG */
 	bool valid;
 };
@@ -64,13 +64,29 @@ static bool pn_same_half(u32 a, u32 b)
 	return !((a ^ b) & BIT(31));
 }
 
-/* Lowest acceptable PN, low 32 bits (802.1AE 10.6.2). */
-static u32 macvx_lowest_pn(const struct macvx_secy *secy, u64 next_pn)
+/* Lowest acceptable PN (802.1AE 10.6.2). PNs are compared as 64-bit
+ * numbers, the recovered ones with XPN, so that next_pn can reach 2^32
+ * without XPN and a frame with PN 2^32 - 1 cannot be replayed after it.
+ */
+static u64 macvx_lowest_pn(const struct macvx_secy *secy, u64 next_pn)
 {
-	u32 lower = lower_32_bits(next_pn);
 	u32 window = READ_ONCE(secy->replay_window);
 
-	return lower >= window ? lower - window : 0;
+	return next_pn >= window ? next_pn - window : 0;
+}
+
+/* Recover the 64-bit PN of an XPN frame from the SA's next_pn, as macsec
+ * does: a low half below next_pn's and in the other half of the 32-bit
+ * space belongs to the next epoch.
+ */
+static u64 macvx_recover_pn(u64 next_pn, u32 pn)
+{
+	u32 lower = lower_32_bits(next_pn);
+	u64 upper = upper_32_bits(next_pn);
+
+	if (pn < lower && !pn_same_half(pn, lower))
+		upper++;
+	return (upper << 32) | pn;
 }
 
 /* 802.1AE 9.12 and the XPN rule that PN 0 is invalid without XPN. */
@@ -99,16 +115,20 @@ static bool macvx_sectag_valid(struct sk_buff *skb, const struct macvx_secy *sec
 	return len >= extra + MACVX_SHORT_LEN_LIMIT;
 }
 
-/* Remove the SecTAG and ICV, leaving the original frame. */
-static void macvx_strip(struct sk_buff *skb, unsigned int hdr_len,
-			unsigned int icv_len)
+/* Remove the SecTAG and ICV, leaving the original frame. The skb may be
+ * shared with a packet tap, so the bytes moved are made private first.
+ */
+static int macvx_strip(struct sk_buff *skb, unsigned int hdr_len,
+		       unsigned int icv_len)
 {
 	unsigned int tag_len = hdr_len - 2 * ETH_ALEN;
 
+	if (skb_ensure_writable(skb, hdr_len))
+		return -ENOMEM;
 	skb->ip_summed = CHECKSUM_NONE;
 	memmove(skb->data + tag_len, skb->data, 2 * ETH_ALEN);
 	__skb_pull(skb, tag_len);
-	pskb_trim_unique(skb, skb->len - icv_len);
+	return pskb_trim(skb, skb->len - icv_len);
 }
 
 static void macvx_deliver(struct macvx_dev *mvx, struct sk_buff *skb)
@@ -118,6 +138,8 @@ static void macvx_deliver(struct macvx_dev *mvx, struct sk_buff *skb)
 
 	skb->pkt_type = PACKET_HOST;
 	skb->protocol = eth_type_trans(skb, dev);
+	/* An untagged frame may still carry the outer CHECKSUM_COMPLETE. */
+	skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
 	skb_reset_network_header(skb);
 	if (!skb_transport_header_was_set(skb))
 		skb_reset_transport_header(skb);
@@ -128,6 +150,18 @@ static void macvx_deliver(struct macvx_dev *mvx, struct sk_buff *skb)
 		dev_sw_netstats_rx_add(dev, len);
 	else
 		DEV_STATS_INC(dev, rx_dropped);
+}
+
+/* Strip the SecTAG and ICV and deliver; consumes @skb. */
+static void macvx_strip_deliver(struct macvx_dev *mvx, struct sk_buff *skb,
+				unsigned int hdr_len, unsigned int icv_len)
+{
+	if (unlikely(macvx_strip(skb, hdr_len, icv_len))) {
+		DEV_STATS_INC(mvx->dev, rx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+	macvx_deliver(mvx, skb);
 }
 
 /* Replay check and accounting after the cipher ran (802.1AE 10.6.2 to
@@ -141,14 +175,13 @@ static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
 	struct macvx_rx_sa *sa = cb->sa;
 	struct macvx_rx_sc_stats *stats = this_cpu_ptr(sa->sc->stats);
 	u8 tci = macvx_sectag(skb)->tci_an;
-	s64 next, new;
-	u32 lowest, pn = cb->pn;
+	u64 pn = cb->pn, lowest;
+	s64 next;
 
 	next = atomic64_read(&sa->next_pn);
 	lowest = macvx_lowest_pn(secy, next);
 
-	if (READ_ONCE(secy->replay_protect) && pn < lowest &&
-	    (!secy->xpn || pn_same_half(pn, lowest))) {
+	if (READ_ONCE(secy->replay_protect) && pn < lowest) {
 		macvx_count_sc(sa->sc, SC_STAT(InPktsLate));
 		DEV_STATS_INC(mvx->dev, rx_dropped);
 		return false;
@@ -192,21 +225,12 @@ static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
 		this_cpu_inc(sa->stats->InPktsOK);
 	}
 
-	/* next_pn = max(next_pn, pn + 1); with XPN a PN from the other
-	 * half below next_pn's low half carries into the high half.
-	 */
-	do {
-		u32 lower = lower_32_bits(next);
-		u32 upper = upper_32_bits(next);
-
-		if (pn + 1 > lower)
-			new = ((u64)upper << 32) | (u32)(pn + 1);
-		else if (secy->xpn && (pn + 1 == 0 || !pn_same_half(pn, lower)))
-			new = ((u64)(upper + 1) << 32) | (u32)(pn + 1);
-		else
-			break;
-	} while (!atomic64_try_cmpxchg(&sa->next_pn, &next, new));
-
+	/* next_pn = max(next_pn, pn + 1); the last XPN PN stays the limit. */
+	if (pn != U64_MAX)
+		pn++;
+	while ((u64)next < pn &&
+	       !atomic64_try_cmpxchg(&sa->next_pn, &next, pn))
+		;
 	return true;
 }
 
@@ -218,8 +242,7 @@ static void macvx_rx_finish(struct macvx_dev *mvx, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	macvx_strip(skb, cb->hdr_len, mvx->secy.icv_len);
-	macvx_deliver(mvx, skb);
+	macvx_strip_deliver(mvx, skb, cb->hdr_len, mvx->secy.icv_len);
 }
 
 /* Finish a frame once the cipher is done, whether inline or later. */
@@ -233,7 +256,7 @@ static void macvx_decrypt_finish(struct sk_buff *skb, int err)
 	cb->valid = !err;
 
 	rcu_read_lock_bh();
-	if (err && err != -EBADMSG)
+	if ((err && err != -EBADMSG) || unlikely(!netif_running(dev)))
 		kfree_skb(skb);
 	else
 		macvx_rx_finish(macvx_priv(dev), skb);
@@ -245,18 +268,10 @@ static void macvx_decrypt_finish(struct sk_buff *skb, int err)
 
 static void macvx_decrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
 {
+	/* A backlogged request reports that it started; the result follows. */
+	if (err == -EINPROGRESS)
+		return;
 	macvx_decrypt_finish(macvx_crypto_cb_data(arg), err);
-}
-
-/* Recover the 64-bit PN of an XPN frame from the SA's next_pn. */
-static u64 macvx_recover_pn(u64 next_pn, u32 pn)
-{
-	u32 lower = lower_32_bits(next_pn);
-	u64 upper = upper_32_bits(next_pn);
-
-	if (pn < lower && !pn_same_half(pn, lower))
-		upper++;
-	return (upper << 32) | pn;
 }
 
 /* Verify, and decrypt when E is set, in place. Consumes @skb. */
@@ -268,19 +283,21 @@ static void macvx_decrypt(struct macvx_dev *mvx, struct sk_buff *skb,
 	unsigned int icv_len = secy->icv_len;
 	struct aead_request *aead;
 	struct macvx_req *req;
-	u64 pn = cb->pn;
 	int err;
 
 	if (skb_linearize_cow(skb))
 		goto drop;
 
-	req = macvx_req_get(&sa->key);
-	if (unlikely(!req))
+	/* A channel deleted under traffic may be dropping its last reference. */
+	if (unlikely(!refcount_inc_not_zero(&sa->refcnt)))
 		goto drop;
+	req = macvx_req_get(&sa->key);
+	if (unlikely(!req)) {
+		macvx_rx_sa_put(sa);
+		goto drop;
+	}
 
-	if (secy->xpn)
-		pn = macvx_recover_pn(atomic64_read(&sa->next_pn), cb->pn);
-	macvx_build_iv(req->iv, &sa->key, sci, pn, secy->xpn);
+	macvx_build_iv(req->iv, &sa->key, sci, cb->pn, secy->xpn);
 	sg_init_one(req->sg, skb->data, skb->len);
 
 	aead = macvx_req_aead(req);
@@ -293,7 +310,6 @@ static void macvx_decrypt(struct macvx_dev *mvx, struct sk_buff *skb,
 		aead_request_set_ad(aead, skb->len - icv_len);
 	}
 
-	refcount_inc(&sa->refcnt);
 	dev_hold(mvx->dev);
 	cb->sa = sa;
 	cb->req = req;
@@ -337,8 +353,7 @@ static void macvx_rx_unknown_sci(struct macvx_dev *mvx, struct sk_buff *skb,
 		return;
 	}
 	macvx_count_secy(secy, SECY_STAT(InPktsUnknownSCI));
-	macvx_strip(skb, hdr_len, MACSEC_DEFAULT_ICV_LEN);
-	macvx_deliver(mvx, skb);
+	macvx_strip_deliver(mvx, skb, hdr_len, MACSEC_DEFAULT_ICV_LEN);
 }
 
 /* The channel's SCI: from the SecTAG, or derived as 802.1AE 9.9 allows. */
@@ -414,17 +429,18 @@ static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
 			return;
 		}
 		macvx_count_sc(sc, SC_STAT(InPktsUnusedSA));
-		macvx_strip(skb, hdr_len, secy->icv_len);
-		macvx_deliver(mvx, skb);
+		macvx_strip_deliver(mvx, skb, hdr_len, secy->icv_len);
 		return;
 	}
 
+	if (secy->xpn)
+		cb->pn = macvx_recover_pn(atomic64_read(&sa->next_pn), cb->pn);
+
 	/* Drop frames that are already too old before paying for them. */
 	if (READ_ONCE(secy->replay_protect)) {
-		u32 lowest = macvx_lowest_pn(secy, atomic64_read(&sa->next_pn));
+		u64 lowest = macvx_lowest_pn(secy, atomic64_read(&sa->next_pn));
 
-		if (cb->pn < lowest &&
-		    (!secy->xpn || pn_same_half(cb->pn, lowest))) {
+		if (cb->pn < lowest) {
 			macvx_count_sc(sc, SC_STAT(InPktsLate));
 			DEV_STATS_INC(mvx->dev, rx_dropped);
 			kfree_skb(skb);

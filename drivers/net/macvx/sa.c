@@ -471,11 +471,19 @@ void macvx_secy_free(struct macvx_secy *secy)
 	WRITE_ONCE(secy->operational, false);
 
 	rhashtable_destroy(&secy->rx_scs);
+	/* A second call, from the destructor after uninit, does nothing. */
+	secy->rx_sc_list.next = NULL;
+	secy->rx_sc_list.prev = NULL;
+}
+
+/* Free the SecY and TX SC statistics, which asynchronous completions may
+ * still update after macvx_secy_free(); called once no reference on the
+ * device is left. Safe to call twice.
+ */
+void macvx_secy_free_stats(struct macvx_secy *secy)
+{
 	free_percpu(secy->tx_sc.stats);
 	secy->tx_sc.stats = NULL;
 	free_percpu(secy->stats);
 	secy->stats = NULL;
-	/* A second call, from the destructor after uninit, does nothing. */
-	secy->rx_sc_list.next = NULL;
-	secy->rx_sc_list.prev = NULL;
 }

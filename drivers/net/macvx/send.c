@@ -32,6 +32,7 @@ struct macvx_tx_cb {
 	__be16 src_port;
 	__be16 df;
 	u8 tos;
+	bool encrypt;
 };
 
 static struct macvx_tx_cb *macvx_tx_cb(struct sk_buff *skb)
@@ -144,7 +145,8 @@ static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
 
 	cfg = rcu_dereference_bh(mvx->cfg);
 	ms = rcu_dereference_bh(mvx->sock);
-	if (unlikely(!ms || !cfg->remote.sa.sa_family)) {
+	/* An asynchronous completion may find the device stopped. */
+	if (unlikely(!ms || !cfg || !cfg->remote.sa.sa_family)) {
 		macvx_tx_drop(dev, skb);
 		return;
 	}
@@ -199,12 +201,12 @@ static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
 }
 
 static void macvx_count_tx(struct macvx_secy *secy, struct macvx_tx_sa *sa,
-			   unsigned int msdu_len)
+			   unsigned int msdu_len, bool encrypt)
 {
 	struct macvx_tx_sc_stats *stats = this_cpu_ptr(secy->tx_sc.stats);
 
 	u64_stats_update_begin(&stats->syncp);
-	if (READ_ONCE(secy->tx_sc.encrypt)) {
+	if (encrypt) {
 		stats->stats.OutPktsEncrypted++;
 		stats->stats.OutOctetsEncrypted += msdu_len;
 		this_cpu_inc(sa->stats->OutPktsEncrypted);
@@ -230,7 +232,7 @@ static void macvx_encrypt_finish(struct sk_buff *skb, int err)
 	if (err) {
 		macvx_tx_drop(dev, skb);
 	} else {
-		macvx_count_tx(&mvx->secy, sa, cb->msdu_len);
+		macvx_count_tx(&mvx->secy, sa, cb->msdu_len, cb->encrypt);
 		macvx_encap_send(mvx, skb);
 	}
 	rcu_read_unlock_bh();
@@ -241,6 +243,9 @@ static void macvx_encrypt_finish(struct sk_buff *skb, int err)
 
 static void macvx_encrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
 {
+	/* A backlogged request reports that it started; the result follows. */
+	if (err == -EINPROGRESS)
+		return;
 	macvx_encrypt_finish(macvx_crypto_cb_data(arg), err);
 }
 
@@ -299,7 +304,8 @@ static int macvx_make_writable(struct sk_buff *skb, unsigned int head,
 
 /* Fill the SecTAG (802.1AE 9.3 to 9.9, 10.5.3) in front of the data. */
 static unsigned int macvx_push_sectag(struct sk_buff *skb,
-				      struct macvx_secy *secy, u64 pn, u8 an)
+				      struct macvx_secy *secy, u64 pn, u8 an,
+				      bool encrypt)
 {
 	struct macvx_tx_sc *tx_sc = &secy->tx_sc;
 	unsigned int secure_len = skb->len - 2 * ETH_ALEN;
@@ -329,7 +335,7 @@ static unsigned int macvx_push_sectag(struct sk_buff *skb,
 		if (READ_ONCE(tx_sc->scb))
 			tci |= MACVX_TCI_SCB;
 	}
-	if (READ_ONCE(tx_sc->encrypt))
+	if (encrypt)
 		tci |= MACVX_TCI_CONFID;
 	else if (secy->icv_len != MACSEC_DEFAULT_ICV_LEN)
 		tci |= MACVX_TCI_C;
@@ -422,18 +428,25 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 				secy->icv_len))
 		goto drop;
 
-	cb->msdu_len = skb->len - ETH_HLEN;
-	hdr_len = macvx_push_sectag(skb, secy, pn, an);
+	/* The MSDU as 802.1AE counts it: EtherType and payload */
+	cb->msdu_len = skb->len - 2 * ETH_ALEN;
+	cb->encrypt = READ_ONCE(secy->tx_sc.encrypt);
+	hdr_len = macvx_push_sectag(skb, secy, pn, an, cb->encrypt);
 	__skb_put(skb, secy->icv_len);
 
-	req = macvx_req_get(&sa->key);
-	if (unlikely(!req))
+	/* An SA deleted under traffic may be dropping its last reference. */
+	if (unlikely(!refcount_inc_not_zero(&sa->refcnt)))
 		goto drop;
+	req = macvx_req_get(&sa->key);
+	if (unlikely(!req)) {
+		macvx_tx_sa_put(sa);
+		goto drop;
+	}
 	macvx_build_iv(req->iv, &sa->key, secy->sci, pn, secy->xpn);
 	sg_init_one(req->sg, skb->data, skb->len);
 
 	aead = macvx_req_aead(req);
-	if (READ_ONCE(secy->tx_sc.encrypt)) {
+	if (cb->encrypt) {
 		aead_request_set_crypt(aead, req->sg, req->sg,
 				       skb->len - hdr_len - secy->icv_len,
 				       req->iv);
@@ -444,7 +457,6 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 		aead_request_set_ad(aead, skb->len - secy->icv_len);
 	}
 
-	refcount_inc(&sa->refcnt);
 	dev_hold(dev);
 	cb->sa = sa;
 	cb->req = req;

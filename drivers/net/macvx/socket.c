@@ -113,8 +113,11 @@ void macvx_sock_close(struct macvx_dev *mvx)
 		return;
 
 	list_del(&ms->list);
-	/* No receive or transmit path may still be using the socket. */
+	/* No transmit path may still be using the socket when it goes, and
+	 * a receiver that found @ms just before the release may still be
+	 * walking its VNI table.
+	 */
 	synchronize_net();
 	udp_tunnel_sock_release(ms->sock);
-	kfree(ms);
+	kfree_rcu(ms, rcu);
 }
