@@ -381,10 +381,14 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 	cb->len = skb->len;
 	cb->src_port = udp_flow_src_port(dev_net(dev), skb, cfg->port_min,
 					 cfg->port_max, true);
+	/* The outer header is Not-ECT, as the stock stack sends it: the
+	 * receive path does no ECN decapsulation (RFC 6040), so a CE mark
+	 * on the outer header would be lost.
+	 */
 	cb->tos = cfg->tos;
 	if (cfg->tos == 1)
 		cb->tos = ip_tunnel_get_dsfield(ip_hdr(skb), skb);
-	cb->tos = ip_tunnel_ecn_encap(cb->tos, ip_hdr(skb), skb);
+	cb->tos &= ~INET_ECN_MASK;
 	if (cfg->df == VXLAN_DF_SET ||
 	    (cfg->df == VXLAN_DF_INHERIT && skb->protocol == htons(ETH_P_IP) &&
 	     ip_hdr(skb)->frag_off & htons(IP_DF)))
