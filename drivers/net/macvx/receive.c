@@ -515,11 +515,11 @@ int macvx_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
+	/* This also pulls the inner Ethernet header, so it fails for a frame
+	 * too short to carry one.
+	 */
 	if (__iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB), false,
-				   !net_eq(mvx->net, dev_net(mvx->dev))))
-		goto drop_dev;
-
-	if (!pskb_may_pull(skb, ETH_HLEN)) {
+				   !net_eq(mvx->net, dev_net(mvx->dev)))) {
 		DEV_STATS_INC(mvx->dev, rx_length_errors);
 		DEV_STATS_INC(mvx->dev, rx_errors);
 		goto drop;
