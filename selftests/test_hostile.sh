@@ -1,6 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# macvx-timeout: 900
+# macvx-timeout: 3600
+# macvx-slow
+# NOTE: each helper call starts /usr/bin/python3 and imports scapy, about
+# 13 s under TCG, so this test takes most of an hour per kernel and is
+# left out of the default make check; MACVX_SLOW=1 runs it.
 # Hostile frames against the macvx receive path: malformed VXLAN headers,
 # SecTAGs, ICVs and lengths, then a randomized pass of mutated frames.
 #
@@ -155,7 +159,16 @@ run_case() {
 	tap_check "hostile.$name.delivery" hp tokens "$tmp/tokens" \
 		"$delivered_total" "$name" "$delivered"
 	inject "$name" 100
-	tap_check "hostile.$name.burst" hp check "$tmp/before.json" 101 "$@"
+	# BURST, when set, lists the counters after all 101 copies, for
+	# frames whose copies are counted unlike the first one.
+	if [ -n "${BURST:-}" ]; then
+		# shellcheck disable=SC2086 # BURST holds several words
+		tap_check "hostile.$name.burst" hp check "$tmp/before.json" 1 \
+			$BURST
+	else
+		tap_check "hostile.$name.burst" hp check "$tmp/before.json" \
+			101 "$@"
+	fi
 	delivered_total=$((delivered_total + 100 * delivered))
 	tap_check "hostile.$name.burst_delivery" hp tokens "$tmp/tokens" \
 		"$delivered_total" "$name" $((101 * delivered))
@@ -171,8 +184,11 @@ NOT_VALID="rxsc.InPktsNotValid=1 rxsa0.InPktsNotValid=1 link.rx_errors=1"
 # Positive controls: the injection path delivers valid frames.
 # shellcheck disable=SC2086 # the counter lists are several words
 {
-run_case valid 1 $OK
-run_case integrity_ok 1 $OK
+# With replay off, copies of an accepted PN are delivered as delayed.
+REPLAYED="rxsc.InPktsOK=1 rxsa0.InPktsOK=1 rxsc.InPktsDelayed=100"
+REPLAYED="$REPLAYED link.rx_packets=101"
+BURST=$REPLAYED run_case valid 1 $OK
+BURST=$REPLAYED run_case integrity_ok 1 $OK
 
 # VXLAN header. Without a device (header cut short, unknown VNI) no
 # device counter can move.
