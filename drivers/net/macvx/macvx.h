@@ -256,7 +256,7 @@ extern unsigned int macvx_net_id;
  * @vni_node: entry in the socket's VNI table
  * @link: ifindex of the underlay device, 0 for none; a copy of
  *	&macvx_cfg.link readable without RTNL or RCU
- * @mtu_auto: the MTU follows the underlay because nobody set one
+ * @mtu_auto: the MTU follows the underlay because none was configured
  */
 struct macvx_dev {
 	struct net_device *dev;

@@ -1404,9 +1404,9 @@ static struct genl_family macvx_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(macvx_genl_mcgrps),
 };
 
-/* Announce a TX SA event to key agents. Runs on the transmit path, at most
- * twice in an SA's life, so it may allocate; a failure only loses the
- * notification, which agents that poll the dump do not need.
+/* Announce a TX SA event to key agents. It runs on the transmit path at
+ * most twice in an SA's life, so it may allocate. A failure only loses
+ * the notification, which agents that poll the dump do not need.
  */
 void macvx_genl_notify_txsa(struct macvx_dev *mvx, u8 cmd, u8 an, u64 pn)
 {

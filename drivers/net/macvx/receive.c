@@ -328,7 +328,7 @@ drop:
 	kfree_skb(skb);
 }
 
-/* 802.1AE 10.6.1 for frames from a channel nobody configured. */
+/* 802.1AE 10.6.1 for frames from a channel without an RX SC. */
 static void macvx_rx_unknown_sci(struct macvx_dev *mvx, struct sk_buff *skb,
 				 unsigned int hdr_len)
 {

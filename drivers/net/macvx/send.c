@@ -129,7 +129,7 @@ static void macvx_route_error(struct net_device *dev, long err)
 /* Push the VXLAN header and send; consumes @skb.
  *
  * The device counts the frames it was given, with their length before
- * protection, as macsec does; so the tunnel helpers get no device to
+ * protection, as macsec does. So the tunnel helpers get no device to
  * count outer packets on.
  */
 static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
@@ -315,8 +315,8 @@ static unsigned int macvx_push_sectag(struct sk_buff *skb,
 	__be16 *ethertype;
 	u8 tci = an;
 
-	/* A SecY with several peers must say who it is, unless ES or SCB
-	 * tell the receiver how to derive the SCI.
+	/* A SecY with several peers includes its SCI, unless ES or SCB
+	 * tell the receiver how to derive it (802.1AE 10.5.3).
 	 */
 	sci_present = READ_ONCE(tx_sc->send_sci) ||
 		      (READ_ONCE(secy->n_rx_sc) > 1 &&

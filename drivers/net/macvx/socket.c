@@ -71,7 +71,7 @@ static struct macvx_sock *macvx_sock_create(struct net *net,
 /* Attach a device that goes up to its UDP socket
  *
  * Returns -EADDRINUSE when another owner (a vxlan device, a user space
- * program) holds the port.
+ * program) has bound the port.
  */
 int macvx_sock_open(struct macvx_dev *mvx)
 {
