@@ -166,15 +166,27 @@ capture_start() {
 	local log=$work/$1.tcpdump.log
 	: >"$log"
 	# Not through ns_exec: $! must be tcpdump itself.
+	capture_file=$work/$1.pcap
 	ip netns exec "${NS_PREFIX}a" tcpdump -Z root -n -U -s 0 -i va \
-		-w "$work/$1.pcap" udp port 4789 2>"$log" &
+		-w "$capture_file" udp port 4789 2>"$log" &
 	capture_pid=$!
 	wait_for 10 grep -q "listening on" "$log" ||
 		tap_diag "tcpdump did not report listening: $(cat "$log")"
 }
 
+# capture_stop: stop tcpdump once its file has stopped growing, because
+# under emulation it may still be reading the last frames from the kernel.
 capture_stop() {
+	local size last=-1 tries=20
+
 	sleep 0.5
+	while [ "$tries" -gt 0 ]; do
+		size=$(stat -c %s "$capture_file" 2>/dev/null || echo 0)
+		[ "$size" = "$last" ] && break
+		last=$size
+		tries=$((tries - 1))
+		sleep 0.5
+	done
 	kill -TERM "$capture_pid" 2>/dev/null || true
 	wait "$capture_pid" 2>/dev/null || true
 }
