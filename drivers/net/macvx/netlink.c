@@ -836,85 +836,33 @@ static int macvx_nl_upd_offload(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- dump ---- */
 
-static void macvx_sum_tx_sc_stats(const struct macvx_tx_sc *tx_sc,
-				  struct macsec_tx_sc_stats *sum)
+/* Sum the @n u64 counters that open each CPU's copy of a statistics
+ * wrapper, read under the u64_stats_sync at @syncp_offset in it. The
+ * wrappers are the macvx_*_stats structs: 802.1AE counters, then syncp.
+ */
+static void macvx_sum_stats(const void __percpu *pcpu_stats,
+			    size_t syncp_offset, u64 *sum, unsigned int n)
 {
+	u64 tmp[sizeof(struct macsec_rx_sc_stats) / sizeof(u64)];
+	unsigned int i, start;
 	int cpu;
 
-	memset(sum, 0, sizeof(*sum));
+	memset(sum, 0, n * sizeof(u64));
+	if (WARN_ON_ONCE(n > ARRAY_SIZE(tmp)))
+		return;
+
 	for_each_possible_cpu(cpu) {
-		const struct macvx_tx_sc_stats *pcpu;
-		struct macsec_tx_sc_stats tmp;
-		unsigned int start;
+		const u8 *base = per_cpu_ptr(pcpu_stats, cpu);
+		const struct u64_stats_sync *syncp;
 
-		pcpu = per_cpu_ptr(tx_sc->stats, cpu);
+		syncp = (const struct u64_stats_sync *)(base + syncp_offset);
 		do {
-			start = u64_stats_fetch_begin(&pcpu->syncp);
-			tmp = pcpu->stats;
-		} while (u64_stats_fetch_retry(&pcpu->syncp, start));
+			start = u64_stats_fetch_begin(syncp);
+			memcpy(tmp, base, n * sizeof(u64));
+		} while (u64_stats_fetch_retry(syncp, start));
 
-		sum->OutPktsProtected += tmp.OutPktsProtected;
-		sum->OutPktsEncrypted += tmp.OutPktsEncrypted;
-		sum->OutOctetsProtected += tmp.OutOctetsProtected;
-		sum->OutOctetsEncrypted += tmp.OutOctetsEncrypted;
-	}
-}
-
-static void macvx_sum_secy_stats(const struct macvx_secy *secy,
-				 struct macsec_dev_stats *sum)
-{
-	int cpu;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const struct macvx_secy_stats *pcpu;
-		struct macsec_dev_stats tmp;
-		unsigned int start;
-
-		pcpu = per_cpu_ptr(secy->stats, cpu);
-		do {
-			start = u64_stats_fetch_begin(&pcpu->syncp);
-			tmp = pcpu->stats;
-		} while (u64_stats_fetch_retry(&pcpu->syncp, start));
-
-		sum->OutPktsUntagged += tmp.OutPktsUntagged;
-		sum->InPktsUntagged += tmp.InPktsUntagged;
-		sum->OutPktsTooLong += tmp.OutPktsTooLong;
-		sum->InPktsNoTag += tmp.InPktsNoTag;
-		sum->InPktsBadTag += tmp.InPktsBadTag;
-		sum->InPktsUnknownSCI += tmp.InPktsUnknownSCI;
-		sum->InPktsNoSCI += tmp.InPktsNoSCI;
-		sum->InPktsOverrun += tmp.InPktsOverrun;
-	}
-}
-
-static void macvx_sum_rx_sc_stats(const struct macvx_rx_sc *sc,
-				  struct macsec_rx_sc_stats *sum)
-{
-	int cpu;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const struct macvx_rx_sc_stats *pcpu;
-		struct macsec_rx_sc_stats tmp;
-		unsigned int start;
-
-		pcpu = per_cpu_ptr(sc->stats, cpu);
-		do {
-			start = u64_stats_fetch_begin(&pcpu->syncp);
-			tmp = pcpu->stats;
-		} while (u64_stats_fetch_retry(&pcpu->syncp, start));
-
-		sum->InOctetsValidated += tmp.InOctetsValidated;
-		sum->InOctetsDecrypted += tmp.InOctetsDecrypted;
-		sum->InPktsUnchecked += tmp.InPktsUnchecked;
-		sum->InPktsDelayed += tmp.InPktsDelayed;
-		sum->InPktsOK += tmp.InPktsOK;
-		sum->InPktsInvalid += tmp.InPktsInvalid;
-		sum->InPktsLate += tmp.InPktsLate;
-		sum->InPktsNotValid += tmp.InPktsNotValid;
-		sum->InPktsNotUsingSA += tmp.InPktsNotUsingSA;
-		sum->InPktsUnusedSA += tmp.InPktsUnusedSA;
+		for (i = 0; i < n; i++)
+			sum[i] += tmp[i];
 	}
 }
 
@@ -950,7 +898,9 @@ static int macvx_put_tx_sc_stats(struct sk_buff *skb,
 	struct macsec_tx_sc_stats sum;
 	u64 values[ARRAY_SIZE(types)];
 
-	macvx_sum_tx_sc_stats(tx_sc, &sum);
+	macvx_sum_stats(tx_sc->stats,
+			offsetof(struct macvx_tx_sc_stats, syncp),
+			(u64 *)&sum, sizeof(sum) / sizeof(u64));
 	values[0] = sum.OutPktsProtected;
 	values[1] = sum.OutPktsEncrypted;
 	values[2] = sum.OutOctetsProtected;
@@ -976,7 +926,8 @@ static int macvx_put_secy_stats(struct sk_buff *skb,
 	struct macsec_dev_stats sum;
 	u64 values[ARRAY_SIZE(types)];
 
-	macvx_sum_secy_stats(secy, &sum);
+	macvx_sum_stats(secy->stats, offsetof(struct macvx_secy_stats, syncp),
+			(u64 *)&sum, sizeof(sum) / sizeof(u64));
 	values[0] = sum.OutPktsUntagged;
 	values[1] = sum.InPktsUntagged;
 	values[2] = sum.OutPktsTooLong;
@@ -1008,7 +959,8 @@ static int macvx_put_rx_sc_stats(struct sk_buff *skb,
 	struct macsec_rx_sc_stats sum;
 	u64 values[ARRAY_SIZE(types)];
 
-	macvx_sum_rx_sc_stats(sc, &sum);
+	macvx_sum_stats(sc->stats, offsetof(struct macvx_rx_sc_stats, syncp),
+			(u64 *)&sum, sizeof(sum) / sizeof(u64));
 	values[0] = sum.InOctetsValidated;
 	values[1] = sum.InOctetsDecrypted;
 	values[2] = sum.InPktsUnchecked;
