@@ -895,16 +895,12 @@ static int macvx_put_tx_sc_stats(struct sk_buff *skb,
 		MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_PROTECTED,
 		MACSEC_TXSC_STATS_ATTR_OUT_OCTETS_ENCRYPTED,
 	};
-	struct macsec_tx_sc_stats sum;
 	u64 values[ARRAY_SIZE(types)];
 
-	macvx_sum_stats(tx_sc->stats,
-			offsetof(struct macvx_tx_sc_stats, syncp),
-			(u64 *)&sum, sizeof(sum) / sizeof(u64));
-	values[0] = sum.OutPktsProtected;
-	values[1] = sum.OutPktsEncrypted;
-	values[2] = sum.OutOctetsProtected;
-	values[3] = sum.OutOctetsEncrypted;
+	/* @types follows the field order of struct macsec_tx_sc_stats. */
+	BUILD_BUG_ON(sizeof(values) != sizeof(struct macsec_tx_sc_stats));
+	macvx_sum_stats(tx_sc->stats, offsetof(struct macvx_tx_sc_stats, syncp),
+			values, ARRAY_SIZE(values));
 	return macvx_put_u64_stats(skb, MACSEC_ATTR_TXSC_STATS, types, values,
 				   ARRAY_SIZE(types),
 				   MACSEC_TXSC_STATS_ATTR_PAD);
@@ -923,19 +919,12 @@ static int macvx_put_secy_stats(struct sk_buff *skb,
 		MACSEC_SECY_STATS_ATTR_IN_PKTS_NO_SCI,
 		MACSEC_SECY_STATS_ATTR_IN_PKTS_OVERRUN,
 	};
-	struct macsec_dev_stats sum;
 	u64 values[ARRAY_SIZE(types)];
 
-	macvx_sum_stats(secy->stats, offsetof(struct macvx_secy_stats, syncp),
-			(u64 *)&sum, sizeof(sum) / sizeof(u64));
-	values[0] = sum.OutPktsUntagged;
-	values[1] = sum.InPktsUntagged;
-	values[2] = sum.OutPktsTooLong;
-	values[3] = sum.InPktsNoTag;
-	values[4] = sum.InPktsBadTag;
-	values[5] = sum.InPktsUnknownSCI;
-	values[6] = sum.InPktsNoSCI;
-	values[7] = sum.InPktsOverrun;
+	/* @types follows the field order of struct macsec_dev_stats. */
+	BUILD_BUG_ON(sizeof(values) != sizeof(struct macsec_dev_stats));
+	macvx_sum_stats(secy->stats, offsetof(struct macvx_secy_stats, syncp), values,
+			ARRAY_SIZE(values));
 	return macvx_put_u64_stats(skb, MACSEC_ATTR_SECY_STATS, types, values,
 				   ARRAY_SIZE(types),
 				   MACSEC_SECY_STATS_ATTR_PAD);
@@ -956,21 +945,12 @@ static int macvx_put_rx_sc_stats(struct sk_buff *skb,
 		MACSEC_RXSC_STATS_ATTR_IN_PKTS_NOT_USING_SA,
 		MACSEC_RXSC_STATS_ATTR_IN_PKTS_UNUSED_SA,
 	};
-	struct macsec_rx_sc_stats sum;
 	u64 values[ARRAY_SIZE(types)];
 
-	macvx_sum_stats(sc->stats, offsetof(struct macvx_rx_sc_stats, syncp),
-			(u64 *)&sum, sizeof(sum) / sizeof(u64));
-	values[0] = sum.InOctetsValidated;
-	values[1] = sum.InOctetsDecrypted;
-	values[2] = sum.InPktsUnchecked;
-	values[3] = sum.InPktsDelayed;
-	values[4] = sum.InPktsOK;
-	values[5] = sum.InPktsInvalid;
-	values[6] = sum.InPktsLate;
-	values[7] = sum.InPktsNotValid;
-	values[8] = sum.InPktsNotUsingSA;
-	values[9] = sum.InPktsUnusedSA;
+	/* @types follows the field order of struct macsec_rx_sc_stats. */
+	BUILD_BUG_ON(sizeof(values) != sizeof(struct macsec_rx_sc_stats));
+	macvx_sum_stats(sc->stats, offsetof(struct macvx_rx_sc_stats, syncp), values,
+			ARRAY_SIZE(values));
 	return macvx_put_u64_stats(skb, MACSEC_RXSC_ATTR_STATS, types, values,
 				   ARRAY_SIZE(types),
 				   MACSEC_RXSC_STATS_ATTR_PAD);
