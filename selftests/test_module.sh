@@ -20,7 +20,7 @@ link_shows_kind() {
 }
 
 # The stock ip sends only the kind when it has no helper for it, so the
-# kernel's answer shows whether the kind is registered.
+# kernel's reply shows whether the kind is registered.
 kind_registered() {
 	local output
 	output=$(ns_exec a ip link add mvx0 type macvx 2>&1) || true

@@ -2,7 +2,7 @@
 /*
  * Differences between the kernels macvx builds for (6.1 to 6.12). Kbuild
  * tests the target tree and defines a COMPAT_CANNOT_* guard for each
- * interface that tree lacks; the rest of the driver uses the newer
+ * interface that tree lacks. The rest of the driver uses the newer
  * interface through the helpers below.
  */
 #ifndef _MACVX_COMPAT_H

@@ -692,8 +692,8 @@ err_unregister:
 	return err;
 err_free:
 	/* When register_netdevice() failed after ndo_init, it already ran
-	 * ndo_uninit, which unlinked the SecY and freed the configuration;
-	 * both steps below are then no-ops for what is gone. The device is
+	 * ndo_uninit, which unlinked the SecY and freed the configuration.
+	 * The steps below then skip what is gone. The device is
 	 * freed without its destructor, so the statistics go here.
 	 */
 	macvx_secy_free(secy);

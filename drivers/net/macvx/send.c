@@ -250,7 +250,7 @@ static void macvx_encrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
 }
 
 /* Take the next PN of @sa. The last PN of an SA (2^32 - 1, or 2^64 - 1
- * with XPN) is sent exactly once; then the SA is inactive until a new PN
+ * with XPN) is sent exactly once. Then the SA is inactive until a new PN
  * is set, and nothing is sent on it (802.1AE 10.6.2, 10.7.22). Each PN is
  * handed out once, so the frame that gets the threshold PN or the last PN
  * is the one that tells key agents.

@@ -3,7 +3,7 @@
  * UDP encapsulation sockets. As with vxlan, one kernel socket per network
  * namespace, UDP port, address family and receive checksum policy is
  * bound to the wildcard address and shared by every device that uses
- * them; received frames find their device by VNI.
+ * them. Received frames find their device by VNI.
  */
 #include <linux/hash.h>
 #include <net/udp_tunnel.h>
