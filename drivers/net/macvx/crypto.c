@@ -9,6 +9,8 @@
  * the same CPU. When an operation went asynchronous and still owns it, the
  * packet gets a request from the heap instead.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aead.h>
 #include <crypto/gcm.h>
 #include <linux/percpu.h>

@@ -6,6 +6,8 @@
  * creation follow the macsec and vxlan link kinds, except that encryption
  * is on and the UDP port is 4789 unless configured otherwise.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
@@ -683,7 +685,7 @@ static int macvx_newlink(struct net *src_net, struct net_device *dev,
 	}
 
 	list_add(&mvx->list, &mn->dev_list);
-	pr_debug("%s: device created\n", dev->name);
+	pr_debug("device %p created as %s\n", dev, dev->name);
 	return 0;
 
 err_unregister:
@@ -874,13 +876,13 @@ static void macvx_uninit(struct net_device *dev)
 	macvx_secy_free(&mvx->secy);
 	macvx_cfg_free(rtnl_dereference(mvx->cfg));
 	RCU_INIT_POINTER(mvx->cfg, NULL);
-	pr_debug("%s: device destroyed\n", dev->name);
 }
 
 /* Runs after the last reference on the device is gone. */
 static void macvx_destructor(struct net_device *dev)
 {
 	macvx_secy_free_stats(&macvx_priv(dev)->secy);
+	pr_debug("device %p destroyed\n", dev);
 }
 
 static int macvx_open(struct net_device *dev)

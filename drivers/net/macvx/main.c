@@ -3,6 +3,8 @@
  * macvx: Ethernet protected by IEEE 802.1AE MACsec and carried in VXLAN,
  * in one network device.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>

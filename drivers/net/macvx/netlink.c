@@ -11,6 +11,8 @@
  * request after use.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>

@@ -8,6 +8,8 @@
  * the same way. Where that driver drops a malformed frame without counting
  * it, macvx counts InPktsBadTag or InPktsNoSCI.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <net/ip_tunnels.h>

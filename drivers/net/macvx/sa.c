@@ -9,6 +9,8 @@
  * path may use what it found under RCU without taking a reference.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -89,6 +91,7 @@ static void macvx_tx_sa_free_rcu(struct rcu_head *head)
 {
 	struct macvx_tx_sa *sa = container_of(head, struct macvx_tx_sa, rcu);
 
+	pr_debug("tx sa %p destroyed\n", sa);
 	macvx_key_free(&sa->key);
 	free_percpu(sa->stats);
 	kfree_sensitive(sa);
@@ -109,7 +112,6 @@ static void macvx_tx_sa_unlink(struct macvx_secy *secy, u8 an)
 
 	RCU_INIT_POINTER(secy->tx_sc.sa[an], NULL);
 	WRITE_ONCE(sa->active, false);
-	pr_debug("%s: tx sa %u deleted\n", macvx_secy_name(secy), an);
 	macvx_tx_sa_put(sa);
 }
 
@@ -161,7 +163,8 @@ int macvx_tx_sa_add(struct macvx_secy *secy,
 
 	rcu_assign_pointer(secy->tx_sc.sa[cfg->an], sa);
 	macvx_secy_update_operational(secy);
-	pr_debug("%s: tx sa %u created\n", macvx_secy_name(secy), cfg->an);
+	pr_debug("tx sa %p created on %s an %u\n", sa, macvx_secy_name(secy),
+		 cfg->an);
 	return 0;
 
 err_free_stats:
@@ -226,6 +229,7 @@ static void macvx_rx_sc_free_rcu(struct rcu_head *head)
 {
 	struct macvx_rx_sc *sc = container_of(head, struct macvx_rx_sc, rcu);
 
+	pr_debug("rx sc %p destroyed\n", sc);
 	free_percpu(sc->stats);
 	kfree(sc);
 }
@@ -300,8 +304,8 @@ struct macvx_rx_sc *macvx_rx_sc_add(struct macvx_secy *secy, sci_t sci,
 		WRITE_ONCE(secy->n_rx_sc, secy->n_rx_sc + 1);
 	macvx_rx_sc_update_single(secy);
 
-	pr_debug("%s: rx sc %016llx created\n", macvx_secy_name(secy),
-		 macvx_sci_to_u64(sci));
+	pr_debug("rx sc %p created on %s sci %016llx\n", sc,
+		 macvx_secy_name(secy), macvx_sci_to_u64(sci));
 	return sc;
 
 err_free_stats:
@@ -331,6 +335,7 @@ static void macvx_rx_sa_free_rcu(struct rcu_head *head)
 	struct macvx_rx_sa *sa = container_of(head, struct macvx_rx_sa, rcu);
 	struct macvx_rx_sc *sc = sa->sc;
 
+	pr_debug("rx sa %p destroyed\n", sa);
 	macvx_key_free(&sa->key);
 	free_percpu(sa->stats);
 	kfree_sensitive(sa);
@@ -353,8 +358,6 @@ static void macvx_rx_sa_unlink(struct macvx_secy *secy,
 
 	RCU_INIT_POINTER(sc->sa[an], NULL);
 	WRITE_ONCE(sa->active, false);
-	pr_debug("%s: rx sa %016llx/%u deleted\n", macvx_secy_name(secy),
-		 macvx_sci_to_u64(sc->sci), an);
 	macvx_rx_sa_put(sa);
 }
 
@@ -389,8 +392,8 @@ int macvx_rx_sa_add(struct macvx_secy *secy, struct macvx_rx_sc *sc,
 	refcount_set(&sa->refcnt, 1);
 
 	rcu_assign_pointer(sc->sa[cfg->an], sa);
-	pr_debug("%s: rx sa %016llx/%u created\n", macvx_secy_name(secy),
-		 macvx_sci_to_u64(sc->sci), cfg->an);
+	pr_debug("rx sa %p created on %s sci %016llx an %u\n", sa,
+		 macvx_secy_name(secy), macvx_sci_to_u64(sc->sci), cfg->an);
 	return 0;
 
 err_free_stats:
@@ -445,8 +448,6 @@ void macvx_rx_sc_del(struct macvx_secy *secy, struct macvx_rx_sc *sc)
 	for (an = 0; an < MACSEC_NUM_AN; an++)
 		macvx_rx_sa_unlink(secy, sc, an);
 
-	pr_debug("%s: rx sc %016llx deleted\n", macvx_secy_name(secy),
-		 macvx_sci_to_u64(sc->sci));
 	macvx_rx_sc_put(sc);
 }
 

@@ -8,6 +8,8 @@
  * made linear and writable once, with room for the SecTAG, the outer
  * headers and the ICV, and the cipher runs in place.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>

@@ -5,6 +5,8 @@
  * bound to the wildcard address and shared by every device that uses
  * them. Received frames find their device by VNI.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hash.h>
 #include <net/udp_tunnel.h>
 
@@ -60,6 +62,7 @@ static struct macvx_sock *macvx_sock_create(struct net *net,
 		return ERR_PTR(err);
 	}
 	ms->sock = sock;
+	pr_debug("socket %p created for port %u\n", ms, ntohs(ms->port));
 
 	tunnel_cfg.sk_user_data = ms;
 	tunnel_cfg.encap_type = 1;	/* UDP_ENCAP_ESPINUDP_NON_IKE is 1 too */
@@ -119,5 +122,6 @@ void macvx_sock_close(struct macvx_dev *mvx)
 	 */
 	synchronize_net();
 	udp_tunnel_sock_release(ms->sock);
+	pr_debug("socket %p destroyed\n", ms);
 	kfree_rcu(ms, rcu);
 }
