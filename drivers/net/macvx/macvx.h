@@ -103,14 +103,26 @@ struct macvx_tx_sa {
 	struct rcu_head rcu;
 };
 
+/* PNs remembered per RX SA to reject duplicates inside the replay window. */
+#define MACVX_REPLAY_SLOTS	64
+
+/* RX SA flags */
+#define MACVX_RX_SA_LAST_PN	0	/* the last XPN PN was accepted */
+
 /**
  * struct macvx_rx_sa - receive secure association
- * @next_pn: lowest PN not yet seen valid plus one, as macsec's next_pn
+ * @next_pn: highest PN seen valid plus one, as macsec's next_pn
+ * @accepted: for each residue of the PN modulo MACVX_REPLAY_SLOTS, the
+ *	highest PN of that residue accepted with replay protection on, plus
+ *	one; 0 when none was
+ * @flags: MACVX_RX_SA_* bits
  * @sc: the channel this SA belongs to; the SA holds a reference on it
  */
 struct macvx_rx_sa {
 	struct macvx_key key;
 	atomic64_t next_pn;
+	atomic64_t accepted[MACVX_REPLAY_SLOTS];
+	unsigned long flags;
 	bool active;
 	struct macsec_rx_sa_stats __percpu *stats;
 	struct macvx_rx_sc *sc;

@@ -77,6 +77,41 @@ static u64 macvx_lowest_pn(const struct macvx_secy *secy, u64 next_pn)
 	return next_pn >= window ? next_pn - window : 0;
 }
 
+/* Duplicate detection, beyond 802.1AE 10.6.2, which bounds the window but
+ * accepts any PN inside it again. Slot pn % MACVX_REPLAY_SLOTS contains the
+ * highest PN of its residue accepted so far, plus one, and only grows, so
+ * a PN equal to it was accepted before. A PN below it is at least
+ * MACVX_REPLAY_SLOTS below one that was accepted: it may or may not be a
+ * duplicate, and inside a larger window it is accepted as macsec would.
+ * The last XPN PN, whose successor does not fit, has a flag of its own.
+ */
+static bool macvx_pn_accepted(struct macvx_rx_sa *sa, u64 pn)
+{
+	if (unlikely(pn == U64_MAX))
+		return test_bit(MACVX_RX_SA_LAST_PN, &sa->flags);
+	return atomic64_read(&sa->accepted[pn % MACVX_REPLAY_SLOTS]) == pn + 1;
+}
+
+/* Record @pn of an authenticated frame. Returns false when it was recorded
+ * before. The cmpxchg makes two copies decrypted on two CPUs at once
+ * resolve to one winner without a lock.
+ */
+static bool macvx_pn_accept(struct macvx_rx_sa *sa, u64 pn)
+{
+	atomic64_t *slot = &sa->accepted[pn % MACVX_REPLAY_SLOTS];
+	s64 seen = atomic64_read(slot);
+
+	if (unlikely(pn == U64_MAX))
+		return !test_and_set_bit(MACVX_RX_SA_LAST_PN, &sa->flags);
+	do {
+		if ((u64)seen == pn + 1)
+			return false;
+		if ((u64)seen > pn + 1)
+			return true;
+	} while (!atomic64_try_cmpxchg(slot, &seen, pn + 1));
+	return true;
+}
+
 /* Recover the 64-bit PN of an XPN frame from the SA's next_pn, as macsec
  * does: a low half below next_pn's and in the other half of the 32-bit
  * space belongs to the next epoch.
@@ -183,7 +218,8 @@ static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
 	next = atomic64_read(&sa->next_pn);
 	lowest = macvx_lowest_pn(secy, next);
 
-	if (READ_ONCE(secy->replay_protect) && pn < lowest) {
+	if (READ_ONCE(secy->replay_protect) &&
+	    (pn < lowest || (cb->valid && !macvx_pn_accept(sa, pn)))) {
 		macvx_count_sc(sa->sc, SC_STAT(InPktsLate));
 		DEV_STATS_INC(mvx->dev, rx_dropped);
 		return false;
@@ -442,7 +478,7 @@ static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
 	if (READ_ONCE(secy->replay_protect)) {
 		u64 lowest = macvx_lowest_pn(secy, atomic64_read(&sa->next_pn));
 
-		if (cb->pn < lowest) {
+		if (cb->pn < lowest || macvx_pn_accepted(sa, cb->pn)) {
 			macvx_count_sc(sc, SC_STAT(InPktsLate));
 			DEV_STATS_INC(mvx->dev, rx_dropped);
 			kfree_skb(skb);

@@ -424,8 +424,15 @@ void macvx_rx_sa_update(struct macvx_rx_sc *sc, u8 an,
 	struct macvx_rx_sa *sa = rtnl_dereference(sc->sa[an]);
 
 	ASSERT_RTNL();
-	if (pn)
+	if (pn) {
+		unsigned int i;
+
+		/* A new PN starts a new record of accepted PNs. */
 		atomic64_set(&sa->next_pn, *pn);
+		for (i = 0; i < MACVX_REPLAY_SLOTS; i++)
+			atomic64_set(&sa->accepted[i], 0);
+		clear_bit(MACVX_RX_SA_LAST_PN, &sa->flags);
+	}
 	if (active)
 		WRITE_ONCE(sa->active, *active);
 }
