@@ -346,6 +346,7 @@ int macvx_secy_init(struct macvx_secy *secy);
 void macvx_secy_free(struct macvx_secy *secy);
 void macvx_secy_free_stats(struct macvx_secy *secy);
 void macvx_secy_update_operational(struct macvx_secy *secy);
+bool macvx_secy_operational(const struct macvx_secy *secy);
 struct macvx_rx_sc *macvx_rx_sc_find(struct macvx_secy *secy, sci_t sci);
 struct macvx_rx_sc *macvx_rx_sc_find_rcu(struct macvx_secy *secy, sci_t sci);
 struct macvx_rx_sc *macvx_rx_sc_single_rcu(struct macvx_secy *secy);

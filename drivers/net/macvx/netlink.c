@@ -1051,6 +1051,7 @@ static int macvx_put_tx_sa_list(struct sk_buff *skb,
 {
 	struct nlattr *list, *entry;
 	int an, index = 1;
+	u64 next_pn;
 
 	list = nla_nest_start_noflag(skb, MACSEC_ATTR_TXSA_LIST);
 	if (!list)
@@ -1062,10 +1063,12 @@ static int macvx_put_tx_sa_list(struct sk_buff *skb,
 		if (!sa)
 			continue;
 
+		/* An exhausted SA's PN has wrapped, as macsec shows it. */
+		next_pn = test_bit(MACVX_SA_EXHAUSTED, &sa->flags) ? 0 :
+			  atomic64_read(&sa->next_pn);
 		entry = nla_nest_start_noflag(skb, index++);
 		if (!entry || macvx_put_tx_sa_stats(skb, sa) ||
-		    macvx_put_sa_common(skb, secy, an,
-					atomic64_read(&sa->next_pn), &sa->key,
+		    macvx_put_sa_common(skb, secy, an, next_pn, &sa->key,
 					macvx_tx_sa_usable(sa)))
 			return -EMSGSIZE;
 		nla_nest_end(skb, entry);
@@ -1150,7 +1153,7 @@ static int macvx_put_secy(struct sk_buff *skb, const struct macvx_secy *secy)
 			      MACSEC_SECY_ATTR_PAD) ||
 	    nla_put_u8(skb, MACSEC_SECY_ATTR_ICV_LEN, secy->icv_len) ||
 	    nla_put_u8(skb, MACSEC_SECY_ATTR_OPER,
-		       READ_ONCE(secy->operational)) ||
+		       macvx_secy_operational(secy)) ||
 	    nla_put_u8(skb, MACSEC_SECY_ATTR_PROTECT, secy->protect) ||
 	    nla_put_u8(skb, MACSEC_SECY_ATTR_REPLAY, secy->replay_protect) ||
 	    nla_put_u8(skb, MACSEC_SECY_ATTR_VALIDATE, secy->validate_frames) ||

@@ -77,12 +77,21 @@ err_secy_stats:
  */
 void macvx_secy_update_operational(struct macvx_secy *secy)
 {
-	struct macvx_tx_sc *tx_sc = &secy->tx_sc;
+	ASSERT_RTNL();
+	WRITE_ONCE(secy->operational, macvx_secy_operational(secy));
+}
+
+/* Operational as it is now: the data path may have exhausted the encoding
+ * SA since the last configuration change, without touching the flag.
+ */
+bool macvx_secy_operational(const struct macvx_secy *secy)
+{
+	const struct macvx_tx_sc *tx_sc = &secy->tx_sc;
 	struct macvx_tx_sa *sa;
 
 	ASSERT_RTNL();
 	sa = rtnl_dereference(tx_sc->sa[tx_sc->encoding_sa]);
-	WRITE_ONCE(secy->operational, sa && macvx_tx_sa_usable(sa));
+	return sa && macvx_tx_sa_usable(sa);
 }
 
 /* ---- TX SA ---- */

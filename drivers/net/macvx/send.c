@@ -24,6 +24,7 @@
 
 #include "crypto.h"
 #include "macvx.h"
+#include "sa.h"
 
 /* Outer header fields worked out from the plaintext before protection. */
 struct macvx_tx_cb {
@@ -252,8 +253,10 @@ static void macvx_encrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
 }
 
 /* Take the next PN of @sa. The last PN of an SA (2^32 - 1, or 2^64 - 1
- * with XPN) is sent exactly once. Then the SA is inactive until a new PN
- * is set, and nothing is sent on it (802.1AE 10.6.2, 10.7.22). Each PN is
+ * with XPN) is sent exactly once. Then the SA is marked exhausted, which
+ * makes it unusable until a new PN is set, and nothing is sent on it
+ * (802.1AE 10.6.2, 10.7.22). Only the mark changes here: the active flag
+ * and operational belong to configuration changes under RTNL. Each PN is
  * handed out once, so the frame that gets the threshold PN or the last PN
  * is the one that tells key agents.
  */
@@ -275,9 +278,6 @@ static bool macvx_next_pn(struct macvx_dev *mvx, struct macvx_tx_sa *sa,
 	if (test_and_set_bit(MACVX_SA_EXHAUSTED, &sa->flags))
 		return false;
 
-	WRITE_ONCE(sa->active, false);
-	if (secy->protect)
-		WRITE_ONCE(secy->operational, false);
 	macvx_genl_notify_txsa(mvx, MACVX_CMD_TXSA_EXHAUSTED, an, last);
 	*pn = last;
 	return true;
@@ -413,10 +413,8 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 
 	an = READ_ONCE(secy->tx_sc.encoding_sa);
 	sa = rcu_dereference_bh(secy->tx_sc.sa[an]);
-	if (unlikely(!sa || !READ_ONCE(sa->active))) {
-		WRITE_ONCE(secy->operational, false);
+	if (unlikely(!sa || !macvx_tx_sa_usable(sa)))
 		goto drop;
-	}
 
 	if (unlikely(skb->len - ETH_HLEN > dev->mtu)) {
 		struct macvx_secy_stats *stats = this_cpu_ptr(secy->stats);
