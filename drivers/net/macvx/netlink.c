@@ -76,22 +76,25 @@ struct macvx_nl_request {
 };
 
 /* Wipe the key and salt bytes of the request, parsed or not, so that an
- * error reply that echoes the request does not carry them back.
+ * error reply that echoes the request does not carry them back. Every
+ * SA_CONFIG nest is walked, because info->attrs only points at the last
+ * one of several.
  */
 static void macvx_nl_wipe_secrets(struct genl_info *info)
 {
-	struct nlattr *nest = info->attrs[MACSEC_ATTR_SA_CONFIG];
-	struct nlattr *nla;
-	int rem;
+	struct nlattr *nest, *nla;
+	int rem, nest_rem;
 
-	if (!nest)
-		return;
+	nlmsg_for_each_attr(nest, info->nlhdr, GENL_HDRLEN, nest_rem) {
+		if (nla_type(nest) != MACSEC_ATTR_SA_CONFIG)
+			continue;
+		nla_for_each_nested(nla, nest, rem) {
+			int type = nla_type(nla);
 
-	nla_for_each_nested(nla, nest, rem) {
-		int type = nla_type(nla);
-
-		if (type == MACSEC_SA_ATTR_KEY || type == MACSEC_SA_ATTR_SALT)
-			memzero_explicit(nla_data(nla), nla_len(nla));
+			if (type == MACSEC_SA_ATTR_KEY ||
+			    type == MACSEC_SA_ATTR_SALT)
+				memzero_explicit(nla_data(nla), nla_len(nla));
+		}
 	}
 }
 
