@@ -130,7 +130,10 @@ struct macvx_req *macvx_req_get(struct macvx_key *key)
 {
 	struct macvx_req *r = this_cpu_ptr(key->reqs);
 
-	if (likely(!READ_ONCE(r->busy))) {
+	/* Pairs with the release in macvx_req_put(): the last user, maybe an
+	 * asynchronous completion on another CPU, is done with the request.
+	 */
+	if (likely(!smp_load_acquire(&r->busy))) {
 		r->busy = true;
 		return r;
 	}
@@ -151,7 +154,8 @@ void macvx_req_put(struct macvx_req *r)
 		kfree_sensitive(r);
 		return;
 	}
-	WRITE_ONCE(r->busy, false);
+	/* Everything done with the request happens before it is free again. */
+	smp_store_release(&r->busy, false);
 }
 
 /* Build the GCM IV: SCI followed by the 32-bit PN (802.1AE 14.5), or for

@@ -944,7 +944,10 @@ static void macvx_setup(struct net_device *dev)
 	dev->vlan_features = dev->features;
 	macvx_set_lltx(dev);
 	netif_keep_dst(dev);
-	dev->priv_flags |= IFF_NO_QUEUE;
+	/* netpoll may transmit from hard interrupt context, where the per-CPU
+	 * cipher requests, owned by BH context, could be in use.
+	 */
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_DISABLE_NETPOLL;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 
