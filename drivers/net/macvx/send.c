@@ -428,8 +428,8 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 	if (unlikely(!macvx_next_pn(mvx, sa, an, &pn)))
 		goto drop;
 
-	if (macvx_make_writable(skb, dev->needed_headroom + MACVX_SECTAG_LEN,
-				secy->icv_len))
+	/* needed_headroom covers the SecTAG and every outer header. */
+	if (macvx_make_writable(skb, dev->needed_headroom, secy->icv_len))
 		goto drop;
 
 	/* The MSDU as 802.1AE counts it: EtherType and payload */
