@@ -294,10 +294,15 @@ static void macvx_decrypt_finish(struct sk_buff *skb, int err)
 	cb->valid = !err;
 
 	rcu_read_lock_bh();
-	if ((err && err != -EBADMSG) || unlikely(!netif_running(dev)))
+	if ((err && err != -EBADMSG) || unlikely(!netif_running(dev))) {
+		/* The cipher failed (no memory, say) or the device went down
+		 * while it ran: the frame was neither valid nor invalid.
+		 */
+		DEV_STATS_INC(dev, rx_dropped);
 		kfree_skb(skb);
-	else
+	} else {
 		macvx_rx_finish(macvx_priv(dev), skb);
+	}
 	rcu_read_unlock_bh();
 
 	macvx_rx_sa_put(sa);
