@@ -113,8 +113,7 @@ struct macvx_tx_sa {
  * struct macvx_rx_sa - receive secure association
  * @next_pn: highest PN seen valid plus one, as macsec's next_pn
  * @accepted: for each residue of the PN modulo MACVX_REPLAY_SLOTS, the
- *	highest PN of that residue accepted with replay protection on, plus
- *	one; 0 when none was
+ *	highest PN of that residue accepted, plus one; 0 when none was
  * @flags: MACVX_RX_SA_* bits
  * @sc: the channel this SA belongs to; the SA holds a reference on it
  */

@@ -213,13 +213,17 @@ static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
 	struct macvx_rx_sc_stats *stats = this_cpu_ptr(sa->sc->stats);
 	u8 tci = macvx_sectag(skb)->tci_an;
 	u64 pn = cb->pn, lowest;
+	bool fresh;
 	s64 next;
 
 	next = atomic64_read(&sa->next_pn);
 	lowest = macvx_lowest_pn(secy, next);
 
-	if (READ_ONCE(secy->replay_protect) &&
-	    (pn < lowest || (cb->valid && !macvx_pn_accept(sa, pn)))) {
+	/* Authenticated PNs are recorded with replay protection off too, so
+	 * that switching it on finds the PNs already accepted.
+	 */
+	fresh = !cb->valid || macvx_pn_accept(sa, pn);
+	if (READ_ONCE(secy->replay_protect) && (pn < lowest || !fresh)) {
 		macvx_count_sc(sa->sc, SC_STAT(InPktsLate));
 		DEV_STATS_INC(mvx->dev, rx_dropped);
 		return false;
