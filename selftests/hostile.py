@@ -1,47 +1,67 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Craft, send and account for hostile VXLAN/MACsec frames (test_hostile.sh).
+"""Send hostile VXLAN/MACsec frames to a macvx device and check its counters.
 
-Subcommands:
-  build DIR          write one file of underlay frames per case into DIR
-  send FILE IFACE N  send the frames of FILE N times on IFACE (AF_PACKET)
-  fuzz DIR IFACE N SECONDS SEED
-                     send up to N mutants of the valid frames in DIR
-  listen ADDR PORT FILE
-                     append each UDP payload received on ADDR:PORT to FILE
-  snap FILE          store the receive counters of the macvx device
-  check BEFORE MULT [KEY=DELTA...]
-                     wait until every counter moved by MULT * DELTA and
-                     every other counter did not move
-  tokens FILE TOTAL [TOKEN N]
-                     check that TOTAL datagrams arrived, N of them TOKEN
-  show BEFORE        print the counters that moved since BEFORE
-  fuzz_check BEFORE SUMMARY drops|delivered|accounted
-                     check the counters after the randomized pass
-  kmsg_seq           print the sequence number of the last kernel record
-  kmsg_since SEQ     print the kernel records after SEQ
+test_hostile.sh sets up the namespaces and devices and then runs this
+script once. One process does all the work, because starting Python under
+an emulated CPU takes seconds. It opens its sockets in three network
+namespaces and then stays in the namespace of the device under test:
 
-The device settings come from the environment, set by test_hostile.sh:
-HOSTILE_NS (namespace of the device under test), IP (patched ip),
-A_UL_MAC A_UL_IP B_UL_IP C_MAC (underlay), A_MAC B_MAC A_IN B_IN (inner),
-VNI, KEY_B (hex key of the RX SA, AN 0) and PN_BASE.
+  injector   AF_PACKET socket on ca (namespace c); ca's peer va carries
+             the underlay of the device under test
+  tap        AF_PACKET socket on mvx0 (namespace a): every frame the
+             device delivers
+  sink       UDP socket on A_IN port 5555 (namespace a) for the
+             datagrams inside injected frames
+  traffic    UDP sockets on port 5556 in namespaces a and b for ordinary
+             traffic between the two macvx devices
 
-Scapy (with scapy.contrib.macsec) and cryptography are needed only by
-build. The other subcommands import neither, because importing scapy
-takes seconds in an emulated guest.
+The injected frames come from a made-up station INJ_MAC on the far side
+of the tunnel, which has an RX SC of its own on the device under test, so
+that injected PNs never mix with the peer's. Each case sends one frame
+(or the fragments of one datagram) and checks that every counter moved
+exactly as expected and no other counter moved, that the device delivered
+exactly the expected frames, that the kernel logged nothing, and that
+ordinary traffic still passes both ways. A randomized pass then sends
+mutated copies of valid frames with the same checks, summed.
+
+Output: one "ok NAME" or "not ok NAME" line per check and "# " comment
+lines; test_hostile.sh numbers the results. The last line is "done".
+
+Environment (set by test_hostile.sh): NS_A NS_B NS_C (namespace names),
+IP (patched ip), VNI, KEY_INJ (hex key of the injector's SA, AN 0),
+A_MAC B_MAC INJ_MAC (inner MAC addresses), A_IN B_IN INJ_IN (inner IPv4
+addresses), A_UL_MAC A_UL_IP B_UL_IP C_UL_MAC (underlay), FUZZ_COUNT,
+FUZZ_SEED.
 """
 
+import ctypes
+import errno
 import json
 import os
 import random
+import select
 import socket
 import struct
 import subprocess
 import sys
 import time
 
+try:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+except ImportError as err:
+    print(f"not ok hostile.cryptography\n# {sys.executable} cannot import "
+          f"cryptography ({err}); install python3-cryptography\ndone")
+    sys.exit(1)
+
+CLONE_NEWNET = 0x40000000
+SO_RCVBUFFORCE = 33
+PACKET_OUTGOING = 4
+ETH_P_ALL = 0x0003
+ETH_P_IP = 0x0800
 ETH_P_MACSEC = 0x88E5
 VXLAN_PORT = 4789
+VXLAN_FLAG_I = 0x08
 TCI_V = 0x80
 TCI_ES = 0x40
 TCI_SC = 0x20
@@ -49,11 +69,19 @@ TCI_SCB = 0x10
 TCI_E = 0x08
 TCI_C = 0x04
 ICV_LEN = 16
-UDP_PORT = 5555
-
-
-def mac_bytes(text):
-    return bytes.fromhex(text.replace(":", ""))
+# The secure data of a frame with SL 0 is at least this long (802.1AE 9.7).
+SHORT_LEN_LIMIT = 48
+SINK_PORT = 5555
+TRAFFIC_PORT = 5556
+# Counters settle within this many seconds, or the check fails. Generous,
+# because the guest runs under an emulated CPU on a shared machine.
+SETTLE_SECONDS = 10.0
+# The UDP counters of /proc/net/snmp that a case compares. Out* counters
+# are left out: the sockets of this script send ordinary traffic.
+# Mutants built before each burst of sends.
+FUZZ_BATCH = 500
+UDP_COUNTERS = ("InDatagrams", "NoPorts", "InErrors", "RcvbufErrors",
+                "InCsumErrors", "IgnoredMulti", "MemErrors")
 
 
 def env(name):
@@ -63,6 +91,10 @@ def env(name):
     return value
 
 
+def mac_bytes(text):
+    return bytes.fromhex(text.replace(":", ""))
+
+
 def ip_checksum(header):
     total = sum(struct.unpack(f"!{len(header) // 2}H", header))
     while total >> 16:
@@ -70,132 +102,133 @@ def ip_checksum(header):
     return (~total) & 0xFFFF
 
 
-class Underlay:
-    """Outer Ethernet/IPv4/UDP headers from C towards A, spoofing B's IP."""
+def ipv4_header(src, dst, payload_len, proto=17, ident=0, frag=0):
+    """Build an IPv4 header without options; frag holds flags and offset."""
+    header = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0,
+                                   20 + payload_len, ident, frag, 64, proto,
+                                   0, src, dst))
+    struct.pack_into("!H", header, 10, ip_checksum(header))
+    return bytes(header)
+
+
+# ---- namespaces ----
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter_netns(name):
+    fd = os.open(f"/run/netns/{name}", os.O_RDONLY)
+    try:
+        if _libc.setns(fd, CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"setns into {name} failed: "
+                          f"{os.strerror(err)}")
+    finally:
+        os.close(fd)
+
+
+# ---- frames ----
+
+class Frames:
+    """Builder of underlay frames from the injector to the device."""
 
     def __init__(self):
-        self.dst = mac_bytes(env("A_UL_MAC"))
-        self.src = mac_bytes(env("C_MAC"))
-        self.saddr = socket.inet_aton(env("B_UL_IP"))
-        self.daddr = socket.inet_aton(env("A_UL_IP"))
-        self.ip_id = 0
-
-    def wrap(self, udp_payload, sport=49152):
-        """Return an underlay frame carrying udp_payload to port 4789.
-
-        The UDP checksum is 0 ("none"), which IPv4 receivers accept.
-        """
-        self.ip_id = (self.ip_id + 1) & 0xFFFF
-        udp = struct.pack("!HHHH", sport, VXLAN_PORT, 8 + len(udp_payload), 0)
-        total = 20 + len(udp) + len(udp_payload)
-        ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, total,
-                                   self.ip_id, 0, 64, 17, 0,
-                                   self.saddr, self.daddr))
-        struct.pack_into("!H", ip, 10, ip_checksum(bytes(ip)))
-        return self.dst + self.src + b"\x08\x00" + bytes(ip) + udp + \
-            udp_payload
-
-
-def vxlan_header(vni, flags=0x08, reserved=b"\0\0\0", low=0):
-    return bytes([flags]) + reserved + struct.pack("!I", (vni << 8) | low)[:4]
-
-
-def write_frames(path, frames):
-    with open(path, "wb") as f:
-        for frame in frames:
-            f.write(struct.pack("!I", len(frame)))
-            f.write(frame)
-
-
-def read_frames(path):
-    frames = []
-    with open(path, "rb") as f:
-        data = f.read()
-    pos = 0
-    while pos < len(data):
-        (length,) = struct.unpack_from("!I", data, pos)
-        frames.append(data[pos + 4:pos + 4 + length])
-        pos += 4 + length
-    return frames
-
-
-# ---- build: scapy and cryptography ----
-
-class Builder:
-    def __init__(self):
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-        from scapy.contrib import macsec
-        from scapy.layers.inet import IP, UDP
-        from scapy.layers.l2 import Ether
-        from scapy.packet import Raw
-
-        self.AESGCM = AESGCM
-        self.macsec = macsec
-        self.IP, self.UDP, self.Ether, self.Raw = IP, UDP, Ether, Raw
-        self.a_mac = env("A_MAC")
-        self.b_mac = env("B_MAC")
-        self.a_in = env("A_IN")
-        self.b_in = env("B_IN")
         self.vni = int(env("VNI"))
-        self.key = bytes.fromhex(env("KEY_B"))
+        self.a_mac = mac_bytes(env("A_MAC"))
+        self.inj_mac = mac_bytes(env("INJ_MAC"))
+        self.a_in = socket.inet_aton(env("A_IN"))
+        self.inj_in = socket.inet_aton(env("INJ_IN"))
+        self.ul_dst = mac_bytes(env("A_UL_MAC"))
+        self.ul_src = mac_bytes(env("C_UL_MAC"))
+        # The frames claim to come from the peer's underlay address, as
+        # an attacker on the path would send them.
+        self.ul_saddr = socket.inet_aton(env("B_UL_IP"))
+        self.ul_daddr = socket.inet_aton(env("A_UL_IP"))
+        self.gcm = AESGCM(bytes.fromhex(env("KEY_INJ")))
         # 802.1AE 9.9: an end station's SCI is its MAC address and port 1.
-        self.sci = mac_bytes(self.b_mac) + b"\x00\x01"
-        self.pn = int(env("PN_BASE"))
+        self.sci = self.inj_mac + b"\x00\x01"
+        self.pn = 0
+        self.ip_ident = 0x1000
+        self.outer_cache = {}
 
     def next_pn(self):
         self.pn += 1
         return self.pn
 
     def plain(self, token, pad=0, src=None):
-        """Inner Ethernet/IPv4/UDP frame from B to A's listener."""
+        """Build an inner Ethernet/IPv4/UDP frame to the sink socket."""
         payload = token.encode() + b"." * pad
-        pkt = self.Ether(dst=self.a_mac, src=src or self.b_mac) / \
-            self.IP(src=self.b_in, dst=self.a_in, ttl=64) / \
-            self.UDP(sport=40000, dport=UDP_PORT) / self.Raw(payload)
-        return pkt
+        udp = struct.pack("!HHHH", 40000, SINK_PORT, 8 + len(payload), 0)
+        ip = ipv4_header(self.inj_in, self.a_in, len(udp) + len(payload))
+        return self.a_mac + (src or self.inj_mac) + \
+            struct.pack("!H", ETH_P_IP) + ip + udp + payload
 
-    def scapy_protect(self, plain, pn, encrypt=True, an=0):
-        """Protect plain with scapy's MACsec implementation."""
-        sa = self.macsec.MACsecSA(sci=self.sci, an=an, pn=pn, key=self.key,
-                                  icvlen=ICV_LEN, encrypt=encrypt,
-                                  send_sci=True)
-        return bytes(sa.encrypt(sa.encap(plain)))
+    def seal(self, frame, tci_an, pn=None, sl=None, sci=None, gcm=None):
+        """Protect an Ethernet frame with a SecTAG given field by field.
 
-    def seal(self, dst, src, tci_an, sl, pn, msdu, sci=None, key=None):
-        """Protect msdu with a SecTAG given field by field.
-
-        The ICV is correct for exactly these header bytes, so header
-        checks, not the ICV, decide what happens to the frame.
+        The ICV is correct for exactly these SecTAG bytes, so the header
+        checks, not the ICV, decide what happens to a malformed frame.
+        Without sl, SL is the length of the secure data when that is below
+        48 octets, else 0.
         """
+        pn = self.next_pn() if pn is None else pn
         sci = self.sci if sci is None else sci
-        key = self.key if key is None else key
+        gcm = self.gcm if gcm is None else gcm
+        msdu = frame[12:]
+        if sl is None:
+            sl = len(msdu) if len(msdu) < SHORT_LEN_LIMIT else 0
         tag = struct.pack("!HBBI", ETH_P_MACSEC, tci_an, sl, pn)
         if tci_an & TCI_SC:
             tag += sci
-        aad = dst + src + tag
+        aad = frame[:12] + tag
         iv = sci + struct.pack("!I", pn)
-        gcm = self.AESGCM(key)
         if tci_an & TCI_E:
             return aad + gcm.encrypt(iv, msdu, aad)
         return aad + msdu + gcm.encrypt(iv, b"", aad + msdu)
 
-    def valid(self, token, pad=0, encrypt=True, pn=None, an=0):
-        """A frame A accepts, built by scapy and checked against seal()."""
-        plain = self.plain(token, pad)
-        pn = self.next_pn() if pn is None else pn
-        frame = self.scapy_protect(plain, pn, encrypt, an)
-        raw = bytes(plain)
-        msdu = raw[12:]
-        sl = len(msdu) if len(msdu) < 48 else 0
+    def valid(self, token, pad=40, encrypt=True, an=0, pn=None):
+        """Return (protected frame, plain frame) that the device accepts."""
+        frame = self.plain(token, pad)
         tci = TCI_SC | (TCI_E | TCI_C if encrypt else 0) | an
-        mine = self.seal(raw[:6], raw[6:12], tci, sl, pn, msdu)
-        if mine != frame:
-            sys.exit("hostile.py: scapy's MACsec frame differs from the "
-                     f"locally built one for {token}")
-        return frame
+        return self.seal(frame, tci, pn=pn), frame
 
-    def vxlan(self, inner, **kwargs):
-        return vxlan_header(self.vni, **kwargs) + inner
+    def vxlan(self, inner, flags=VXLAN_FLAG_I, reserved=b"\0\0\0",
+              vni=None, low=0):
+        vni = self.vni if vni is None else vni
+        return bytes([flags]) + reserved + \
+            struct.pack("!I", (vni << 8) | low) + inner
+
+    def outer(self, payload):
+        """Wrap a VXLAN payload in one underlay frame.
+
+        The UDP checksum is 0 ("none"), which an IPv4 receiver accepts.
+        The IPv4 ID is always 0: these datagrams are never fragmented, so
+        the headers depend only on the length and are cached.
+        """
+        header = self.outer_cache.get(len(payload))
+        if header is None:
+            udp = struct.pack("!HHHH", 49152, VXLAN_PORT, 8 + len(payload), 0)
+            ip = ipv4_header(self.ul_saddr, self.ul_daddr, len(udp) +
+                             len(payload), frag=0x4000)
+            header = self.ul_dst + self.ul_src + \
+                struct.pack("!H", ETH_P_IP) + ip + udp
+            self.outer_cache[len(payload)] = header
+        return header + payload
+
+    def fragments(self, payload, chunk=1480):
+        """Wrap a VXLAN payload in one UDP datagram split into fragments."""
+        self.ip_ident += 1
+        datagram = struct.pack("!HHHH", 49152, VXLAN_PORT, 8 + len(payload),
+                               0) + payload
+        frames = []
+        for offset in range(0, len(datagram), chunk):
+            piece = datagram[offset:offset + chunk]
+            more = 0x2000 if offset + chunk < len(datagram) else 0
+            ip = ipv4_header(self.ul_saddr, self.ul_daddr, len(piece),
+                             ident=self.ip_ident, frag=more | offset // 8)
+            frames.append(self.ul_dst + self.ul_src +
+                          struct.pack("!H", ETH_P_IP) + ip + piece)
+        return frames
 
 
 def set_byte(frame, offset, value):
@@ -204,178 +237,577 @@ def set_byte(frame, offset, value):
     return bytes(frame)
 
 
-def build(out_dir):
-    b = Builder()
-    ul = Underlay()
-    cases = {}
-    # Offsets in the inner frame: MAC addresses 0-11, EtherType 12-13,
-    # TCI/AN 14, SL 15, PN 16-19, SCI 20-27, secure data from 28.
-    long_frame = b.valid("valid", pad=40)
-    short_frame = b.valid("short")     # secure data below 48: SL set
-    cases["valid"] = b.vxlan(long_frame)
-    cases["integrity_ok"] = b.vxlan(b.valid("integrity_ok", pad=40,
-                                            encrypt=False))
-
-    # VXLAN header (RFC 7348 5)
-    cases["vxlan_truncated"] = vxlan_header(b.vni)[:6]
-    cases["vxlan_no_i_flag"] = b.vxlan(b.valid("vxlan_no_i_flag", 40),
-                                       flags=0x00)
-    cases["vxlan_flag_bits"] = b.vxlan(b.valid("vxlan_flag_bits", 40),
-                                       flags=0x0C)
-    cases["vxlan_reserved"] = b.vxlan(b.valid("vxlan_reserved", 40),
-                                      reserved=b"\0\0\x01")
-    cases["vxlan_vni_low"] = b.vxlan(b.valid("vxlan_vni_low", 40), low=0x5A)
-    cases["vxlan_unknown_vni"] = vxlan_header(b.vni + 1) + \
-        b.valid("vxlan_unknown_vni", 40)
-    cases["inner_truncated"] = b.vxlan(long_frame[:10])
-
-    # Frames without a SecTAG
-    for mode in ("strict", "check", "disabled"):
-        name = "untagged_" + mode
-        cases[name] = b.vxlan(bytes(b.plain(name, 20)))
-
-    # SecTAG (802.1AE 9.3 and 10.6)
-    cases["tag_truncated"] = b.vxlan(short_frame[:17])
-    cases["tag_sci_truncated"] = b.vxlan(short_frame[:24])
-    cases["tci_v"] = b.vxlan(set_byte(long_frame, 14, long_frame[14] | TCI_V))
-    cases["tci_es_sc"] = b.vxlan(set_byte(long_frame, 14,
-                                          long_frame[14] | TCI_ES))
-    cases["tci_sc_scb"] = b.vxlan(set_byte(long_frame, 14,
-                                           long_frame[14] | TCI_SCB))
-    cases["tci_e_no_c"] = b.vxlan(set_byte(long_frame, 14,
-                                           TCI_SC | TCI_E))
-    cases["sl_on_long"] = b.vxlan(set_byte(long_frame, 15, 20))
-    cases["sl_off_by_one"] = b.vxlan(set_byte(short_frame, 15,
-                                              short_frame[15] + 1))
-    cases["sl_zero_short"] = b.vxlan(set_byte(short_frame, 15, 0))
-    cases["sl_reserved_bits"] = b.vxlan(set_byte(short_frame, 15,
-                                                 short_frame[15] | 0x40))
-    cases["pn_zero"] = b.vxlan(long_frame[:16] + b"\0\0\0\0" +
-                               long_frame[20:])
-    cases["icv_truncated"] = b.vxlan(long_frame[:28 + 4])
-
-    # Channel and association lookup (802.1AE 10.6.1)
-    other_sci = mac_bytes(b.b_mac) + b"\x00\x02"
-    cases["sci_unknown"] = b.vxlan(long_frame[:20] + other_sci +
-                                   long_frame[28:])
-    raw = bytes(b.plain("sci_unknown_check", 40))
-    cases["sci_unknown_check"] = b.vxlan(b.seal(raw[:6], raw[6:12], TCI_SC,
-                                                0, b.next_pn(), raw[12:],
-                                                sci=other_sci))
-    cases["sci_unknown_c_check"] = b.vxlan(long_frame[:20] + other_sci +
-                                           long_frame[28:])
-    cases["an_unused"] = b.vxlan(b.valid("an_unused", 40, an=1))
-    cases["an_unused_check"] = b.vxlan(b.valid("an_unused_check", 40,
-                                               encrypt=False, an=1))
-    own = bytes(b.plain("own_source", 40, src=b.a_mac))
-    cases["own_source"] = b.vxlan(b.seal(own[:6], own[6:12],
-                                         TCI_SC | TCI_E | TCI_C, 0,
-                                         b.next_pn(), own[12:]))
-
-    # ICV and ciphertext (802.1AE 10.6.5)
-    icv_bad = b.valid("icv_bad", 40)
-    cases["icv_bad"] = b.vxlan(set_byte(icv_bad, len(icv_bad) - 1,
-                                        icv_bad[-1] ^ 0x01))
-    data_bad = b.valid("data_bad", 40)
-    cases["data_bad"] = b.vxlan(set_byte(data_bad, 40, data_bad[40] ^ 0x80))
-    for mode in ("strict", "check"):
-        name = "integrity_bad_" + mode
-        frame = b.valid(name, 40, encrypt=False)
-        cases[name] = b.vxlan(set_byte(frame, len(frame) - 1,
-                                       frame[-1] ^ 0x01))
-
-    # An MSDU of one octet: too short to hold an EtherType.
-    cases["msdu_one_octet"] = b.vxlan(b.seal(
-        mac_bytes(b.a_mac), mac_bytes(b.b_mac), TCI_SC | TCI_E | TCI_C, 1,
-        b.next_pn(), b"\x08"))
-
-    # Replay: sent once (accepted), then again (late).
-    cases["replay"] = b.vxlan(b.valid("replay", 40, pn=b.pn + 1000000))
-
-    frames = {name: [ul.wrap(payload)] for name, payload in cases.items()}
-
-    # Oversized: valid and garbage frames larger than the inner MTU, in
-    # fragmented outer IPv4 datagrams that A reassembles.
-    big_valid = b.vxlan(b.valid("oversized_valid", pad=8000))
-    big_garbage = b.vxlan(long_frame[:28] + os.urandom(64000))
-    frames["oversized_valid"] = fragment(b, ul, big_valid)
-    frames["oversized_garbage"] = fragment(b, ul, big_garbage)
-
-    for name, case_frames in frames.items():
-        write_frames(os.path.join(out_dir, name + ".frames"), case_frames)
-
-    # Seeds for the randomized pass, valid as built.
-    seeds = [b.vxlan(b.valid(f"seed{i}", pad=pad, encrypt=encrypt))
-             for i, (pad, encrypt) in enumerate(
-                 [(0, True), (10, True), (40, True), (200, True),
-                  (5, False), (120, False)])]
-    write_frames(os.path.join(out_dir, "seeds.frames"), seeds)
-    print(f"built {len(frames)} cases and {len(seeds)} seeds in {out_dir}")
+def flip(frame, offset, mask=0x01):
+    return set_byte(frame, offset, frame[offset] ^ mask)
 
 
-def fragment(b, ul, vxlan_payload):
-    """Split one UDP datagram into IPv4 fragments with scapy."""
-    from scapy.layers.inet import fragment as ip_fragment
+# ---- counters ----
 
-    whole = b.IP(src=env("B_UL_IP"), dst=env("A_UL_IP"), id=0x4242) / \
-        b.UDP(sport=49152, dport=VXLAN_PORT, chksum=0) / b.Raw(vxlan_payload)
-    header = ul.dst + ul.src + b"\x08\x00"
-    return [header + bytes(frag) for frag in ip_fragment(whole, 1400)]
+def sci_label(value, labels):
+    number = int(value, 16) if isinstance(value, str) else int(value)
+    return labels.get(number, f"sci{number:016x}")
 
 
-# ---- sending ----
+def add_counters(out, prefix, obj):
+    """Store the In* packet counters of obj; InOctets* are left out.
 
-def open_packet_socket(iface):
-    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    sock.bind((iface, 0))
-    return sock
-
-
-def send_frame(sock, frame):
-    while True:
-        try:
-            sock.send(frame)
-            return
-        except BlockingIOError:
-            time.sleep(0.001)
-        except OSError as err:
-            if err.errno != 105:  # ENOBUFS: the queue is full
-                raise
-            time.sleep(0.001)
+    802.1AE counts the octets of frames that then fail validation, so
+    those move with InPktsNotValid and would only repeat it.
+    """
+    for key, value in obj.items():
+        if key.startswith("In") and not key.startswith("InOctets"):
+            out[prefix + key] = 0 if value == "-" else int(value)
 
 
-def send(path, iface, count):
-    frames = read_frames(path)
-    sock = open_packet_socket(iface)
-    for _ in range(count):
+class Counters:
+    def __init__(self, ip, sci_labels):
+        self.ip = ip
+        self.sci_labels = sci_labels
+
+    def snapshot(self):
+        """Read the counters of mvx0 and the namespace's UDP counters.
+
+        Keys: secy.*, <sc>.* and <sc>.sa<AN>.* (802.1AE counters of the
+        SecY, each RX SC and its SAs), link.rx_* (the device's standard
+        receive counters) and udp.*.
+        """
+        commands = ([self.ip, "-j", "-s", "macvx", "show"],
+                    [self.ip, "-j", "-s", "-s", "link", "show", "dev", "mvx0"])
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+                 for cmd in commands]
+        outputs = []
+        for cmd, proc in zip(commands, procs):
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"'{' '.join(cmd)}' failed with status "
+                                   f"{proc.returncode}: {err.strip()}")
+            outputs.append(json.loads(out))
+        devs, links = outputs
+        if len(devs) != 1:
+            raise RuntimeError(f"expected one macvx device, found {len(devs)}")
+        counters = {}
+        add_counters(counters, "secy.", devs[0])
+        for sc in devs[0].get("rx_sc", []):
+            label = sci_label(sc["sci"], self.sci_labels)
+            add_counters(counters, label + ".", sc)
+            for sa in sc.get("sa_list", []):
+                add_counters(counters, f"{label}.sa{sa['an']}.", sa)
+        for key, value in links[0]["stats64"]["rx"].items():
+            if key != "bytes":
+                counters["link.rx_" + key] = value
+        counters.update(udp_counters())
+        return counters
+
+
+def udp_counters():
+    with open("/proc/net/snmp") as f:
+        lines = [line.split() for line in f if line.startswith("Udp:")]
+    names, values = lines[0][1:], lines[1][1:]
+    return {"udp." + name: int(value) for name, value in zip(names, values)
+            if name in UDP_COUNTERS}
+
+
+def deltas(before, after):
+    return {key: after.get(key, 0) - before.get(key, 0)
+            for key in set(before) | set(after)
+            if after.get(key, 0) != before.get(key, 0)}
+
+
+def describe_difference(want, moved):
+    return [f"{key}: expected +{want.get(key, 0)}, got +{moved.get(key, 0)}"
+            for key in sorted(set(want) | set(moved))
+            if want.get(key, 0) != moved.get(key, 0)]
+
+
+# ---- the test ----
+
+class Hostile:
+    def __init__(self):
+        self.frames = Frames()
+        self.a_in = env("A_IN")
+        self.b_in = env("B_IN")
+        self.results = 0
+        self.failures = 0
+
+        enter_netns(env("NS_C"))
+        self.injector = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        self.injector.bind(("ca", 0))
+
+        enter_netns(env("NS_B"))
+        self.traffic_b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.traffic_b.bind((self.b_in, TRAFFIC_PORT))
+
+        # The rest runs in a: ip, /proc/net/snmp and the sockets below.
+        enter_netns(env("NS_A"))
+        self.traffic_a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.traffic_a.bind((self.a_in, TRAFFIC_PORT))
+        self.sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sink.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+        self.sink.bind((self.a_in, SINK_PORT))
+        self.sink.setblocking(False)
+        self.tap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                                 socket.htons(ETH_P_ALL))
+        self.tap.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
+        self.tap.bind(("mvx0", ETH_P_ALL))
+        self.tap.setblocking(False)
+
+        b_sci = mac_bytes(env("B_MAC")) + b"\x00\x01"
+        labels = {int.from_bytes(b_sci, "big"): "peer",
+                  int.from_bytes(self.frames.sci, "big"): "inj"}
+        self.counters = Counters(env("IP"), labels)
+        self.kmsg = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.kmsg, 0, os.SEEK_END)
+        self.traffic_seq = 0
+        self.current = self.counters.snapshot()
+
+    # -- output --
+
+    def result(self, name, problems):
+        self.results += 1
+        if problems:
+            self.failures += 1
+            print(f"not ok hostile.{name}")
+            for line in problems:
+                print(f"# {line}")
+        else:
+            print(f"ok hostile.{name}")
+        sys.stdout.flush()
+
+    def diag(self, text):
+        print(f"# {text}", flush=True)
+
+    # -- observation --
+
+    def kmsg_lines(self):
+        """Return the kernel log records written since the last call."""
+        lines = []
+        while True:
+            try:
+                data = os.read(self.kmsg, 8192)
+            except BlockingIOError:
+                return lines
+            except BrokenPipeError:
+                continue  # records were overwritten; read on
+            text = data.decode(errors="replace").partition(";")[2]
+            lines.append(text.split("\n")[0])
+
+    def drain(self, sock, limit=None):
+        """Return the frames or datagrams waiting on a non-blocking socket."""
+        items = []
+        while limit is None or len(items) < limit:
+            try:
+                data, addr = sock.recvfrom(65535)
+            except BlockingIOError:
+                break
+            if sock is self.tap and addr[2] == PACKET_OUTGOING:
+                continue
+            items.append(data)
+        return items
+
+    def collect(self, sock, expected):
+        """Drain sock, waiting up to SETTLE_SECONDS for expected items.
+
+        The device counts a frame before a tap or socket sees it.
+        """
+        items = self.drain(sock)
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while len(items) < expected:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([sock], [], [], left)[0]:
+                break
+            items += self.drain(sock)
+        return items
+
+    def wait_counters(self, want, settled=None):
+        """Poll the counters until they moved by want from self.current.
+
+        Returns the counters and what moved. settled, when given, is a
+        function of the moved counters that tells when to stop waiting
+        instead of an exact match.
+        """
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            now = self.counters.snapshot()
+            moved = deltas(self.current, now)
+            done = settled(moved) if settled else moved == want
+            if done or time.monotonic() > deadline:
+                return now, moved
+            time.sleep(0.1)
+
+    def traffic(self, sink_reads=0):
+        """Send one datagram from b to a and one back; return problems.
+
+        Also checks that exactly the counters of one datagram received
+        through mvx0 moved on a, and makes that snapshot the base of the
+        next case. sink_reads is the number of datagrams read from the
+        sink since the last snapshot: Linux counts udp.InDatagrams for a
+        datagram when it is read, and for a VXLAN datagram when the
+        tunnel takes it.
+        """
+        self.traffic_seq += 1
+        token = f"traffic{self.traffic_seq}".encode()
+        problems = []
+        for src, dst, addr in ((self.traffic_b, self.traffic_a, self.a_in),
+                               (self.traffic_a, self.traffic_b, self.b_in)):
+            src.sendto(token, (addr, TRAFFIC_PORT))
+            ready, _, _ = select.select([dst], [], [], SETTLE_SECONDS)
+            data = dst.recv(65535) if ready else None
+            if data != token:
+                where = "b to a" if dst is self.traffic_a else "a to b"
+                problems.append(f"ordinary traffic from {where} failed: "
+                                f"expected {token!r}, got {data!r}")
+                return problems
+        want = {"peer.InPktsOK": 1, "peer.sa0.InPktsOK": 1,
+                "link.rx_packets": 1, "udp.InDatagrams": 2 + sink_reads}
+        now, moved = self.wait_counters(want)
+        if moved != want:
+            problems.append("ordinary traffic moved other counters:")
+            problems += describe_difference(want, moved)
+        self.drain(self.tap)
+        self.current = now
+        return problems
+
+    # -- cases --
+
+    def case(self, name, frames, expect, delivered=(), datagrams=1):
+        """Inject frames and check what the device did with them.
+
+        frames: underlay frames, or one VXLAN payload as bytes.
+        expect: counter deltas besides udp.InDatagrams, which grows by
+        datagrams, the number of datagrams that reach the VXLAN socket.
+        delivered: the plain frames that mvx0 must deliver, in order.
+        Each of them carries one datagram to the sink.
+        """
+        if isinstance(frames, bytes):
+            frames = [self.frames.outer(frames)]
+        want = dict(expect)
+        want["udp.InDatagrams"] = datagrams
+        self.kmsg_lines()
         for frame in frames:
-            send_frame(sock, frame)
+            self.injector.send(frame)
+        now, moved = self.wait_counters(want)
+        problems = describe_difference(want, moved)
+        self.current = now
+
+        seen = self.collect(self.tap, len(delivered))
+        if seen != list(delivered):
+            problems.append(f"mvx0 delivered {len(seen)} frames, expected "
+                            f"{len(delivered)}")
+            for frame in seen[:3]:
+                if frame not in delivered:
+                    problems.append(f"unexpected frame {frame[:64].hex()}")
+        received = self.collect(self.sink, len(delivered))
+        if len(received) != len(delivered):
+            problems.append(f"the sink received {len(received)} datagrams, "
+                            f"expected {len(delivered)}")
+        problems += [f"kernel log: {line}" for line in self.kmsg_lines()]
+        problems += self.traffic(len(received))
+        self.result(name, problems)
+
+    def set_link(self, name, *args):
+        cmd = [self.counters.ip, "link", "set", "mvx0", "type", "macvx"] + \
+            list(args)
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        problems = []
+        if proc.returncode != 0:
+            problems.append(f"'{' '.join(cmd)}' failed with status "
+                            f"{proc.returncode}: {proc.stderr.strip()}")
+        self.result(name, problems)
+
+    def run_cases(self):
+        f = self.frames
+        ok = {"inj.InPktsOK": 1, "inj.sa0.InPktsOK": 1, "link.rx_packets": 1}
+        bad_tag = {"secy.InPktsBadTag": 1, "link.rx_errors": 1}
+        frame_err = {"link.rx_frame_errors": 1, "link.rx_errors": 1}
+        not_valid = {"inj.InPktsNotValid": 1, "inj.sa0.InPktsNotValid": 1,
+                     "link.rx_errors": 1}
+
+        # Positive controls: the injection path delivers valid frames.
+        prot, plain = f.valid("valid_encrypted")
+        self.case("valid_encrypted", f.vxlan(prot), ok, [plain])
+        prot, plain = f.valid("valid_integrity", encrypt=False)
+        self.case("valid_integrity", f.vxlan(prot), ok, [plain])
+        prot, plain = f.valid("valid_short", pad=0)
+        self.case("valid_short_sl", f.vxlan(prot), ok, [plain])
+
+        # VXLAN header (RFC 7348 5). A frame without a usable VNI has no
+        # device whose counter could move.
+        prot, _ = f.valid("vxlan")
+        self.case("vxlan_truncated", f.vxlan(b"")[:6], {})
+        self.case("vxlan_unknown_vni", f.vxlan(prot, vni=f.vni + 1), {})
+        self.case("vxlan_no_i_flag", f.vxlan(prot, flags=0), frame_err)
+        self.case("vxlan_flag_reserved",
+                  f.vxlan(prot, flags=VXLAN_FLAG_I | 0x01), frame_err)
+        self.case("vxlan_word_reserved",
+                  f.vxlan(prot, reserved=b"\0\x80\0"), frame_err)
+        self.case("vxlan_vni_reserved", f.vxlan(prot, low=0x01), frame_err)
+        self.case("inner_truncated", f.vxlan(prot[:13]),
+                  {"link.rx_length_errors": 1, "link.rx_errors": 1})
+
+        # A frame without a SecTAG under validateFrames strict.
+        self.case("untagged_strict", f.vxlan(f.plain("untagged_strict")),
+                  {"secy.InPktsNoTag": 1, "link.rx_dropped": 1})
+
+        # SecTAG (802.1AE 9.3, 9.7 and 10.6). Offsets in the inner frame:
+        # MAC addresses 0-11, EtherType 12-13, TCI/AN 14, SL 15, PN 16-19,
+        # SCI 20-27, secure data from 28.
+        plain = f.plain("tag", pad=40)
+        short = f.plain("tag")
+        sc_e_c = TCI_SC | TCI_E | TCI_C
+        self.case("tag_missing", f.vxlan(f.seal(plain, sc_e_c)[:14]),
+                  bad_tag)
+        self.case("tag_truncated_pn", f.vxlan(f.seal(plain, sc_e_c)[:18]),
+                  bad_tag)
+        self.case("tag_truncated_sci", f.vxlan(f.seal(plain, sc_e_c)[:25]),
+                  bad_tag)
+        self.case("tci_v", f.vxlan(f.seal(plain, sc_e_c | TCI_V)), bad_tag)
+        self.case("tci_es_with_sc", f.vxlan(f.seal(plain, sc_e_c | TCI_ES)),
+                  bad_tag)
+        self.case("tci_sc_with_scb",
+                  f.vxlan(f.seal(plain, sc_e_c | TCI_SCB)), bad_tag)
+        short_sl = len(short) - 12
+        self.case("sl_above_length",
+                  f.vxlan(f.seal(short, sc_e_c, sl=short_sl + 1)), bad_tag)
+        self.case("sl_below_length",
+                  f.vxlan(f.seal(short, sc_e_c, sl=short_sl - 1)), bad_tag)
+        self.case("sl_on_long_frame", f.vxlan(f.seal(plain, sc_e_c, sl=20)),
+                  bad_tag)
+        self.case("sl_zero_short_frame",
+                  f.vxlan(f.seal(short, sc_e_c, sl=0)), bad_tag)
+        self.case("sl_reserved_bits",
+                  f.vxlan(f.seal(short, sc_e_c, sl=short_sl | 0x40)),
+                  bad_tag)
+        self.case("pn_zero", f.vxlan(f.seal(plain, sc_e_c, pn=0)), bad_tag)
+        # A SecTAG followed by fewer octets than one ICV.
+        self.case("shorter_than_icv",
+                  f.vxlan(f.seal(plain, sc_e_c)[:28 + ICV_LEN - 1]), bad_tag)
+        self.case("shorter_than_icv_sl",
+                  f.vxlan(f.seal(plain, sc_e_c, sl=8)[:28 + 8]), bad_tag)
+
+        # Channel and association lookup (802.1AE 10.6.1).
+        other_sci = f.inj_mac + b"\x00\x02"
+        self.case("sci_unknown", f.vxlan(f.seal(plain, sc_e_c,
+                                                sci=other_sci)),
+                  {"secy.InPktsNoSCI": 1, "link.rx_errors": 1})
+        self.case("an_without_sa", f.vxlan(f.seal(plain, sc_e_c | 1)),
+                  {"inj.InPktsNotUsingSA": 1, "link.rx_errors": 1})
+        # E without C: a frame not meant for the controlled port.
+        self.case("tci_e_without_c", f.vxlan(f.seal(plain, TCI_SC | TCI_E)),
+                  {"link.rx_dropped": 1})
+        own = f.plain("own_source", src=f.a_mac)
+        self.case("own_source_mac", f.vxlan(f.seal(own, sc_e_c)),
+                  {"link.rx_dropped": 1})
+
+        # ICV and ciphertext (802.1AE 10.6.5).
+        prot, _ = f.valid("icv_corrupt")
+        self.case("icv_corrupt", f.vxlan(flip(prot, len(prot) - 1)),
+                  not_valid)
+        prot, _ = f.valid("data_corrupt")
+        self.case("ciphertext_corrupt", f.vxlan(flip(prot, 40, 0x80)),
+                  not_valid)
+        prot, _ = f.valid("integrity_corrupt", encrypt=False)
+        self.case("plaintext_corrupt", f.vxlan(flip(prot, 60)), not_valid)
+        prot, _ = f.valid("pn_changed")
+        self.case("pn_changed", f.vxlan(flip(prot, 19)), not_valid)
+
+        # Frames larger than the device MTU, in fragmented datagrams that
+        # the underlay reassembles. The receive path sets no MTU limit,
+        # as in Linux's macsec and vxlan.
+        prot, plain = f.valid("oversized", pad=8000)
+        self.case("oversized_valid", f.fragments(f.vxlan(prot)), ok, [plain])
+        prot, _ = f.valid("oversized_corrupt", pad=60000)
+        self.case("oversized_corrupt",
+                  f.fragments(f.vxlan(flip(prot, len(prot) - 100))),
+                  not_valid)
+
+        # validateFrames check: frames without protection are counted and
+        # delivered, frames with C set are still dropped.
+        self.set_link("validate_check", "validate", "check")
+        plain = f.plain("untagged_check")
+        self.case("untagged_check", f.vxlan(plain),
+                  {"secy.InPktsUntagged": 1, "link.rx_packets": 1}, [plain])
+        plain = f.plain("sci_unknown_check")
+        self.case("sci_unknown_check",
+                  f.vxlan(f.seal(plain, TCI_SC, sci=other_sci)),
+                  {"secy.InPktsUnknownSCI": 1, "link.rx_packets": 1},
+                  [plain])
+        self.case("sci_unknown_c_check",
+                  f.vxlan(f.seal(plain, sc_e_c, sci=other_sci)),
+                  {"secy.InPktsNoSCI": 1, "link.rx_errors": 1})
+        plain = f.plain("an_without_sa_check")
+        self.case("an_without_sa_check", f.vxlan(f.seal(plain, TCI_SC | 1)),
+                  {"inj.InPktsUnusedSA": 1, "link.rx_packets": 1}, [plain])
+        prot, plain = f.valid("integrity_corrupt_check", encrypt=False)
+        self.case("plaintext_corrupt_check", f.vxlan(flip(prot, 60)),
+                  {"inj.InPktsInvalid": 1, "inj.sa0.InPktsInvalid": 1,
+                   "link.rx_packets": 1}, [flip(plain, 60 - 16)])
+        prot, _ = f.valid("data_corrupt_check")
+        self.case("ciphertext_corrupt_check", f.vxlan(flip(prot, 40, 0x80)),
+                  not_valid)
+
+        # validateFrames disabled: nothing is checked unless C is set.
+        self.set_link("validate_disabled", "validate", "disabled")
+        plain = f.plain("untagged_disabled")
+        self.case("untagged_disabled", f.vxlan(plain),
+                  {"secy.InPktsUntagged": 1, "link.rx_packets": 1}, [plain])
+        prot, plain = f.valid("integrity_corrupt_disabled", encrypt=False)
+        self.case("plaintext_corrupt_disabled", f.vxlan(flip(prot, 60)),
+                  {"inj.InPktsUnchecked": 1, "link.rx_packets": 1},
+                  [flip(plain, 60 - 16)])
+        self.set_link("validate_strict", "validate", "strict")
+
+        # Replay protection (802.1AE 10.6.2). The injector's PNs so far
+        # are all below the one used here.
+        late = {"inj.InPktsLate": 1, "link.rx_dropped": 1}
+        for window in (0, 32):
+            self.set_link(f"replay_on_window_{window}", "replay", "on",
+                          "window", str(window))
+            name = f"replay_window_{window}"
+            prot, plain = f.valid(name, pn=f.pn + 100)
+            f.pn += 100
+            self.case(f"{name}_first", f.vxlan(prot), ok, [plain])
+            self.case(f"{name}_replayed", f.vxlan(prot), late)
+            if window:
+                prot, plain = f.valid(name + "_old", pn=f.pn - window - 1)
+                self.case(f"{name}_below_window", f.vxlan(prot), late)
+        self.set_link("replay_off", "replay", "off")
+
+    # -- randomized pass --
+
+    def fuzz_seeds(self):
+        """Return (VXLAN payload, plain frame) pairs that the device accepts.
+
+        Short (SL set) and long frames, encrypted and integrity-only. All
+        of them fit one underlay frame after the largest extension.
+        """
+        seeds = []
+        for i, (pad, encrypt) in enumerate(((0, True), (20, True),
+                                            (60, True), (300, True),
+                                            (5, False), (150, False))):
+            prot, plain = self.frames.valid(f"seed{i}", pad=pad,
+                                            encrypt=encrypt)
+            seeds.append((self.frames.vxlan(prot), plain))
+        return seeds
+
+    def fuzz(self, count, seed):
+        f = self.frames
+        seeds = self.fuzz_seeds()
+        plains = {plain for _, plain in seeds}
+        payloads = [payload for payload, _ in seeds]
+        rng = random.Random(seed)
+        self.diag(f"randomized pass: {count} mutants, seed {seed}")
+
+        self.kmsg_lines()
+        sent = uncounted = unchanged = 0
+        delivered = []
+        build_seconds = send_seconds = 0.0
+        while sent < count:
+            start = time.monotonic()
+            batch = []
+            for _ in range(min(FUZZ_BATCH, count - sent)):
+                base = payloads[rng.randrange(len(payloads))]
+                mutant = mutate(rng, base)
+                if mutant == base:
+                    unchanged += 1
+                elif len(mutant) < 8 or mutant[4:7] != base[4:7]:
+                    # No VNI, or another one: no device sees the frame.
+                    uncounted += 1
+                batch.append(f.outer(mutant))
+            middle = time.monotonic()
+            for frame in batch:
+                self.injector.send(frame)
+            sent += len(batch)
+            build_seconds += middle - start
+            send_seconds += time.monotonic() - middle
+            delivered += self.drain(self.tap)
+
+        # The sink is read only now, so udp.InDatagrams counts the
+        # mutants alone until then.
+        want_drops = sent - uncounted - unchanged
+        want_in = sent
+
+        def settled(moved):
+            drops = moved.get("link.rx_errors", 0) + \
+                moved.get("link.rx_dropped", 0)
+            return drops >= want_drops and \
+                moved.get("udp.InDatagrams", 0) >= want_in
+
+        now, moved = self.wait_counters(None, settled)
+        self.current = now
+        delivered += self.collect(self.tap, unchanged - len(delivered))
+        received = self.collect(self.sink, unchanged)
+        self.diag(f"{sent} mutants built in {build_seconds:.1f} s, sent in "
+                  f"{send_seconds:.1f} s; {unchanged} unchanged, "
+                  f"{uncounted} without the device's VNI")
+        self.diag("moved: " + " ".join(
+            f"{key}+{value}" for key, value in sorted(moved.items())
+            if not key.startswith("udp.")))
+
+        drops = moved.get("link.rx_errors", 0) + \
+            moved.get("link.rx_dropped", 0)
+        problems = []
+        if drops != want_drops:
+            problems.append(f"rx_errors + rx_dropped moved by {drops}, "
+                            f"expected {want_drops} (every changed mutant "
+                            f"with the device's VNI)")
+        if moved.get("udp.InDatagrams", 0) != want_in:
+            problems.append(f"udp.InDatagrams moved by "
+                            f"{moved.get('udp.InDatagrams', 0)}, expected "
+                            f"{want_in}, one per mutant")
+        for key in ("udp.InErrors", "udp.RcvbufErrors", "udp.NoPorts"):
+            if moved.get(key, 0):
+                problems.append(f"{key} moved by {moved[key]}")
+        self.result("fuzz.accounted", problems)
+
+        problems = []
+        if moved.get("link.rx_packets", 0) != unchanged:
+            problems.append(f"rx_packets moved by "
+                            f"{moved.get('link.rx_packets', 0)}, but only "
+                            f"{unchanged} mutants were left valid")
+        if len(delivered) != unchanged:
+            problems.append(f"mvx0 delivered {len(delivered)} frames, "
+                            f"expected {unchanged}")
+        if len(received) != unchanged:
+            problems.append(f"the sink received {len(received)} datagrams, "
+                            f"expected {unchanged}")
+        strangers = [frame for frame in delivered if frame not in plains]
+        if strangers:
+            problems.append(f"{len(strangers)} delivered frames are not "
+                            f"seeds, first: {strangers[0][:64].hex()}")
+        self.result("fuzz.delivered", problems)
+
+        lines = self.kmsg_lines()
+        self.result("fuzz.kmsg_quiet",
+                    [f"kernel log ({len(lines)} lines): {line}"
+                     for line in lines[:5]])
+        self.result("fuzz.traffic", self.traffic(len(received)))
+
+
+# Regions of a VXLAN payload that mutations aim at: VXLAN header, inner
+# MAC addresses and EtherType, SecTAG, secure data, ICV. Offsets past the
+# end of a short frame fall back to the whole frame.
+REGIONS = ((0, 8), (8, 22), (22, 36), (36, -ICV_LEN), (-ICV_LEN, 0))
 
 
 def mutate(rng, payload):
-    """Return a changed copy of a VXLAN payload (header, SecTAG, data, ICV).
+    """Return a changed copy of a VXLAN payload.
 
-    One to three edits, each a bit flip, a random byte, a cut or an
-    insertion of 1 to 16 random bytes, in one region of the frame.
+    One to three edits, each a bit flip, a random byte value, a cut or an
+    insertion of 1 to 16 random bytes, each in a random region.
     """
     data = bytearray(payload)
-    for _ in range(rng.randint(1, 3)):
-        if not data:
-            data += rng.randbytes(rng.randint(1, 16))
+    for _ in range(1 + rng.randrange(3)):
+        size = len(data)
+        if not size:
+            data += rng.randbytes(1 + rng.randrange(16))
             continue
-        region = rng.choice(("vxlan", "sectag", "data", "icv"))
-        if region == "vxlan":
-            lo, hi = 0, 8
-        elif region == "sectag":
-            lo, hi = 8 + 12, 8 + 28
-        elif region == "data":
-            lo, hi = 8 + 28, max(8 + 29, len(data) - ICV_LEN)
-        else:
-            lo, hi = max(0, len(data) - ICV_LEN), len(data)
-        hi = min(hi, len(data))
-        if lo >= hi:
-            lo, hi = 0, len(data)
-        pos = rng.randrange(lo, hi)
+        lo, hi = REGIONS[rng.randrange(len(REGIONS))]
+        lo = lo if lo >= 0 else size + lo
+        hi = hi if hi > 0 else size + hi
+        if lo < 0 or hi > size or lo >= hi:
+            lo, hi = 0, size
+        pos = lo + rng.randrange(hi - lo)
         op = rng.randrange(4)
         if op == 0:
             data[pos] ^= 1 << rng.randrange(8)
@@ -384,272 +816,27 @@ def mutate(rng, payload):
         elif op == 2:
             del data[pos:]
         else:
-            data[pos:pos] = rng.randbytes(rng.randint(1, 16))
+            data[pos:pos] = rng.randbytes(1 + rng.randrange(16))
     return bytes(data)
 
 
-def fuzz(seed_dir, iface, count, seconds, seed):
-    """Send mutants of the seeds; print a JSON summary on stdout.
-
-    "uncounted" is the number of mutants that cannot reach a device
-    (VXLAN header cut short or VNI changed), so no device counter moves
-    for them. "unchanged" counts mutants equal to their seed, which are
-    still valid; every other mutant changes authenticated bytes or the
-    VXLAN header.
-    """
-    seeds = read_frames(os.path.join(seed_dir, "seeds.frames"))
-    ul = Underlay()
-    vni = int(env("VNI"))
-    rng = random.Random(seed)
-    sock = open_packet_socket(iface)
-    sent = uncounted = unchanged = 0
-    softnet_before = softnet_dropped()
+def main():
     start = time.monotonic()
-    deadline = start + seconds
-    while sent < count and time.monotonic() < deadline:
-        for _ in range(100):
-            base = rng.choice(seeds)
-            mutant = mutate(rng, base)
-            if mutant == base:
-                unchanged += 1
-            if len(mutant) < 8 or \
-                    struct.unpack_from("!I", mutant, 4)[0] >> 8 != vni:
-                uncounted += 1
-            send_frame(sock, ul.wrap(mutant, sport=49152 + sent % 1024))
-            sent += 1
-    elapsed = time.monotonic() - start
-    print(json.dumps({"sent": sent, "softnet_dropped": softnet_before,
-                      "uncounted": uncounted,
-                      "unchanged": unchanged,
-                      "seconds": round(elapsed, 1),
-                      "per_second": round(sent / elapsed)}))
-
-
-def listen(addr, port, path):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind((addr, int(port)))
-    with open(path, "a") as out:
-        while True:
-            data = sock.recv(65535)
-            token = data.split(b".")[0].decode(errors="replace")
-            out.write(token + "\n")
-            out.flush()
-
-
-# ---- counters ----
-
-def run_ip(*args):
-    cmd = ["ip", "netns", "exec", env("HOSTILE_NS"), env("IP")] + list(args)
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"'{' '.join(cmd)}' failed with status "
-                 f"{result.returncode}: {result.stderr.strip()}")
-    return json.loads(result.stdout)
-
-
-def add_counters(out, prefix, obj):
-    for key, value in obj.items():
-        if not key.startswith("In") or key.startswith("InOctets"):
-            continue
-        out[prefix + key] = 0 if value == "-" else int(value)
-
-
-def snapshot():
-    """Receive counters of the one macvx device in HOSTILE_NS.
-
-    InOctets* counters are left out: 802.1AE counts the octets of frames
-    that then fail validation, so they move with NotValid too.
-    """
-    counters = {}
-    devs = run_ip("-j", "-s", "macvx", "show")
-    if len(devs) != 1:
-        sys.exit(f"hostile.py: expected one macvx device, found {len(devs)}")
-    dev = devs[0]
-    add_counters(counters, "secy.", dev)
-    for sc in dev.get("rx_sc", []):
-        add_counters(counters, "rxsc.", sc)
-        for sa in sc.get("sa_list", []):
-            add_counters(counters, f"rxsa{sa['an']}.", sa)
-    link = run_ip("-j", "-s", "-s", "link", "show", "dev", "mvx0")[0]
-    for key, value in link["stats64"]["rx"].items():
-        if key != "bytes":
-            counters["link.rx_" + key] = value
-    return counters
-
-
-def parse_expect(pairs, mult):
-    want = {}
-    for pair in pairs:
-        key, _, delta = pair.partition("=")
-        want[key] = int(delta) * mult
-    return want
-
-
-def deltas(before, after):
-    return {k: after.get(k, 0) - before.get(k, 0)
-            for k in set(before) | set(after)
-            if after.get(k, 0) != before.get(k, 0)}
-
-
-def check(before_path, mult, pairs, timeout=5.0):
-    with open(before_path) as f:
-        before = json.load(f)
-    want = parse_expect(pairs, int(mult))
-    for key in want:
-        if key not in before:
-            sys.exit(f"unknown counter {key}; known: {sorted(before)}")
-    deadline = time.monotonic() + timeout
-    time.sleep(0.2)
-    while True:
-        moved = deltas(before, snapshot())
-        if moved == want:
-            return
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    lines = [f"{k}: expected +{want.get(k, 0)}, got +{moved.get(k, 0)}"
-             for k in sorted(set(want) | set(moved))
-             if want.get(k, 0) != moved.get(k, 0)]
-    sys.exit("counters differ:\n" + "\n".join(lines))
-
-
-def read_tokens(path):
     try:
-        with open(path) as f:
-            return [line.strip() for line in f]
-    except FileNotFoundError:
-        return []
-
-
-def tokens(path, total, token=None, count=0):
-    """Check that TOTAL datagrams arrived in all, COUNT of them TOKEN."""
-    total, count = int(total), int(count)
-    deadline = time.monotonic() + 3.0
-    time.sleep(0.3)
-    while True:
-        seen = read_tokens(path)
-        if len(seen) >= total or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    problems = []
-    if len(seen) != total:
-        problems.append(f"expected {total} datagrams in all at "
-                        f"{env('A_IN')}:{UDP_PORT}, got {len(seen)}; "
-                        f"last: {seen[-5:]}")
-    if token is not None and seen.count(token) != count:
-        problems.append(f"expected {count} datagrams {token}, "
-                        f"got {seen.count(token)}")
-    if problems:
-        sys.exit("\n".join(problems))
-
-
-def show(before_path):
-    """Print the counters that moved since BEFORE."""
-    with open(before_path) as f:
-        before = json.load(f)
-    for key, delta in sorted(deltas(before, snapshot()).items()):
-        print(f"{key} +{delta}")
-
-
-def softnet_dropped():
-    total = 0
-    with open("/proc/net/softnet_stat") as f:
-        for line in f:
-            total += int(line.split()[1], 16)
-    return total
-
-
-def fuzz_check(before_path, summary_path, what):
-    """Check the randomized pass: WHAT is drops, delivered or accounted."""
-    with open(before_path) as f:
-        before = json.load(f)
-    with open(summary_path) as f:
-        summary = json.load(f)
-    moved = deltas(before, snapshot())
-    drops = moved.get("link.rx_errors", 0) + moved.get("link.rx_dropped", 0)
-    delivered = moved.get("link.rx_packets", 0)
-    print(json.dumps(moved, sort_keys=True))
-    if what == "drops":
-        if drops <= 0:
-            sys.exit(f"rx_errors + rx_dropped did not grow: {moved}")
-    elif what == "delivered":
-        if delivered > summary["unchanged"]:
-            sys.exit(f"{delivered} frames delivered, but only "
-                     f"{summary['unchanged']} mutants were left valid")
-    elif what == "accounted":
-        # Each frame that reaches the device moves exactly one of
-        # rx_errors and rx_dropped, unless the backlog dropped it first.
-        lost = softnet_dropped() - summary["softnet_dropped"]
-        expected = summary["sent"] - summary["uncounted"] - \
-            summary["unchanged"]
-        if not expected - lost <= drops <= expected:
-            sys.exit(f"{drops} drops counted, expected {expected} "
-                     f"({summary['sent']} sent, {summary['uncounted']} "
-                     f"for no device, {summary['unchanged']} unchanged, "
-                     f"{lost} lost in the backlog)")
-
-
-# ---- kernel log ----
-
-def kmsg_records():
-    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
-    records = []
-    try:
-        while True:
-            try:
-                data = os.read(fd, 8192)
-            except BlockingIOError:
-                break
-            except BrokenPipeError:
-                continue  # a record was overwritten; read on
-            head, _, text = data.decode(errors="replace").partition(";")
-            records.append((int(head.split(",")[1]), text.split("\n")[0]))
-    finally:
-        os.close(fd)
-    return records
-
-
-def kmsg_seq():
-    records = kmsg_records()
-    print(records[-1][0] if records else -1)
-
-
-def kmsg_since(seq):
-    for number, text in kmsg_records():
-        if number > int(seq):
-            print(text)
-
-
-def main(argv):
-    if len(argv) < 2:
-        sys.exit(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if cmd == "build":
-        build(*args)
-    elif cmd == "send":
-        send(args[0], args[1], int(args[2]))
-    elif cmd == "fuzz":
-        fuzz(args[0], args[1], int(args[2]), float(args[3]), int(args[4]))
-    elif cmd == "listen":
-        listen(*args)
-    elif cmd == "snap":
-        with open(args[0], "w") as f:
-            json.dump(snapshot(), f)
-    elif cmd == "check":
-        check(args[0], args[1], args[2:])
-    elif cmd == "tokens":
-        tokens(*args)
-    elif cmd == "show":
-        show(args[0])
-    elif cmd == "fuzz_check":
-        fuzz_check(*args)
-    elif cmd == "kmsg_seq":
-        kmsg_seq()
-    elif cmd == "kmsg_since":
-        kmsg_since(args[0])
-    else:
-        sys.exit(f"hostile.py: unknown subcommand {cmd}\n{__doc__}")
+        test = Hostile()
+        test.run_cases()
+        cases_seconds = time.monotonic() - start
+        test.fuzz(int(env("FUZZ_COUNT")), int(env("FUZZ_SEED")))
+    except (OSError, RuntimeError) as err:
+        print(f"not ok hostile.run")
+        print(f"# {type(err).__name__}: {err}")
+        print("done", flush=True)
+        return 1
+    test.diag(f"{test.results} checks, {test.failures} failed; cases "
+              f"{cases_seconds:.0f} s, all {time.monotonic() - start:.0f} s")
+    print("done", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.exit(main())
