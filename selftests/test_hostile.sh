@@ -43,16 +43,25 @@ veth_pair a va c ca
 veth_pair b vb c cb
 ip -n "${NS_PREFIX}c" link set ca master br0
 ip -n "${NS_PREFIX}c" link set cb master br0
-ns_exec a ip addr add 10.0.0.1/24 dev va
-ns_exec b ip addr add 10.0.0.2/24 dev vb
+ip -n "${NS_PREFIX}a" addr add 10.0.0.1/24 dev va
+ip -n "${NS_PREFIX}b" addr add 10.0.0.2/24 dev vb
 
+# mac NS DEV: the MAC address of DEV. "ip -n" is cheaper than "ip netns
+# exec", which also mounts a sysfs for the namespace.
 mac() {
-	ns_exec "$1" cat "/sys/class/net/$2/address"
+	ip -n "$NS_PREFIX$1" -br link show dev "$2" | awk '{ print $3 }'
+}
+
+# ipn NS ARG...: the patched ip in namespace NS.
+ipn() {
+	local ns=$1
+	shift
+	"$IP" -n "$NS_PREFIX$ns" "$@"
 }
 
 # Static neighbours on both layers: no ARP moves a counter during a case.
-ns_exec a ip neigh replace 10.0.0.2 lladdr "$(mac b vb)" dev va nud permanent
-ns_exec b ip neigh replace 10.0.0.1 lladdr "$(mac a va)" dev vb nud permanent
+ipn a neigh replace 10.0.0.2 lladdr "$(mac b vb)" dev va nud permanent
+ipn b neigh replace 10.0.0.1 lladdr "$(mac a va)" dev vb nud permanent
 
 for side in a b; do
 	if [ "$side" = a ]; then
@@ -60,7 +69,7 @@ for side in a b; do
 	else
 		local_ip=10.0.0.2 remote_ip=10.0.0.1 ul=vb
 	fi
-	tap_require "hostile.setup_link_$side" ns_exec "$side" "$IP" link add \
+	tap_require "hostile.setup_link_$side" ipn "$side" link add \
 		mvx0 type macvx id "$VNI" remote "$remote_ip" local "$local_ip" \
 		dev "$ul" port 1 cipher gcm-aes-128 icvlen 16 encrypt on \
 		send_sci on validate strict
@@ -71,25 +80,24 @@ B_MAC=$(mac b mvx0)
 
 # rx_add SIDE PEER_MAC KEY_ID KEY: an RX SC for PEER_MAC with SA 0.
 rx_add() {
-	ns_exec "$1" "$IP" macvx add mvx0 rx port 1 address "$2" &&
-	ns_exec "$1" "$IP" macvx add mvx0 rx port 1 address "$2" sa 0 pn 1 on \
+	ipn "$1" macvx add mvx0 rx port 1 address "$2" &&
+	ipn "$1" macvx add mvx0 rx port 1 address "$2" sa 0 pn 1 on \
 		key "$3" "$4"
 }
-tap_require "hostile.setup_sa_a" ns_exec a "$IP" macvx add mvx0 tx sa 0 \
-	pn 1 on key 01 "$KEY_A"
-tap_require "hostile.setup_sa_b" ns_exec b "$IP" macvx add mvx0 tx sa 0 \
-	pn 1 on key 01 "$KEY_B"
+tap_require "hostile.setup_sa_a" ipn a macvx add mvx0 tx sa 0 pn 1 on \
+	key 01 "$KEY_A"
+tap_require "hostile.setup_sa_b" ipn b macvx add mvx0 tx sa 0 pn 1 on \
+	key 01 "$KEY_B"
 tap_require "hostile.setup_rx_a" rx_add a "$B_MAC" 02 "$KEY_B"
 tap_require "hostile.setup_rx_b" rx_add b "$A_MAC" 02 "$KEY_A"
 tap_require "hostile.setup_rx_inj" rx_add a "$INJ_MAC" 03 "$KEY_INJ"
-ns_exec a ip addr add 192.168.77.1/24 dev mvx0
-ns_exec b ip addr add 192.168.77.2/24 dev mvx0
-ns_exec a ip neigh replace 192.168.77.2 lladdr "$B_MAC" dev mvx0 nud permanent
-ns_exec b ip neigh replace 192.168.77.1 lladdr "$A_MAC" dev mvx0 nud permanent
-ns_exec a ip neigh replace 192.168.77.3 lladdr "$INJ_MAC" dev mvx0 \
-	nud permanent
-ns_exec a ip link set mvx0 up
-ns_exec b ip link set mvx0 up
+ipn a addr add 192.168.77.1/24 dev mvx0
+ipn b addr add 192.168.77.2/24 dev mvx0
+ipn a neigh replace 192.168.77.2 lladdr "$B_MAC" dev mvx0 nud permanent
+ipn b neigh replace 192.168.77.1 lladdr "$A_MAC" dev mvx0 nud permanent
+ipn a neigh replace 192.168.77.3 lladdr "$INJ_MAC" dev mvx0 nud permanent
+ipn a link set mvx0 up
+ipn b link set mvx0 up
 
 export NS_A=${NS_PREFIX}a NS_B=${NS_PREFIX}b NS_C=${NS_PREFIX}c
 export IP VNI KEY_INJ A_MAC B_MAC INJ_MAC
