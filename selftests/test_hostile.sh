@@ -117,7 +117,7 @@ while IFS= read -r line; do
 	done) finished=1 ;;
 	*) echo "$line" ;;
 	esac
-done < <("$PY" "$HOSTILE" 2>&1)
+done < <(HOSTILE_LAUNCHED=$(date +%s.%N) "$PY" "$HOSTILE" 2>&1)
 [ "$finished" -eq 1 ] ||
 	tap_fail "hostile.finished" "hostile.py stopped before its last check"
 tap_diag "setup and checks took $SECONDS s"
