@@ -214,3 +214,15 @@ veth_pair() {
 	ip -n "$NS_PREFIX$1" link set "$2" up
 	ip -n "$NS_PREFIX$3" link set "$4" up
 }
+
+# wait_until SECONDS COMMAND [ARG...]: poll COMMAND until it succeeds, for
+# at most SECONDS of wall-clock time. Unlike wait_for, the limit holds when
+# COMMAND itself takes a good part of a second, as it can under emulation.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
