@@ -685,7 +685,6 @@ static int macvx_newlink(struct net *src_net, struct net_device *dev,
 	}
 
 	list_add(&mvx->list, &mn->dev_list);
-	pr_debug("device %p created as %s\n", dev, dev->name);
 	return 0;
 
 err_unregister:
@@ -694,9 +693,9 @@ err_unregister:
 	return err;
 err_free:
 	/* When register_netdevice() failed after ndo_init, it already ran
-	 * ndo_uninit, which unlinked the SecY and freed the configuration.
-	 * The steps below then skip what is gone. The device is
-	 * freed without its destructor, so the statistics go here.
+	 * ndo_uninit and the destructor, and the steps below skip what is
+	 * gone. When it failed before, they free the SecY, the statistics
+	 * and the configuration here.
 	 */
 	macvx_secy_free(secy);
 	macvx_secy_free_stats(secy);
@@ -858,9 +857,18 @@ static struct net *macvx_get_link_net(const struct net_device *dev)
 	return macvx_priv(dev)->net;
 }
 
+/* The device exists from here to its destructor, which every later
+ * failure of register_netdevice() runs too.
+ */
 static int macvx_init(struct net_device *dev)
 {
-	return gro_cells_init(&macvx_priv(dev)->gro_cells, dev);
+	int err;
+
+	err = gro_cells_init(&macvx_priv(dev)->gro_cells, dev);
+	if (err)
+		return err;
+	pr_debug("device %p created as %s\n", dev, dev->name);
+	return 0;
 }
 
 /* Runs when the device is unregistered. Asynchronous crypto operations

@@ -93,21 +93,26 @@ static bool macvx_pn_accepted(struct macvx_rx_sa *sa, u64 pn)
 }
 
 /* Record @pn of an authenticated frame. Returns false when it was recorded
- * before. The cmpxchg makes two copies decrypted on two CPUs at once
- * resolve to one winner without a lock.
+ * before. @above gets a higher PN of the same residue, plus one, that was
+ * accepted already and that next_pn may not show yet, or 0. The cmpxchg
+ * makes two copies decrypted on two CPUs at once resolve to one winner
+ * without a lock.
  */
-static bool macvx_pn_accept(struct macvx_rx_sa *sa, u64 pn)
+static bool macvx_pn_accept(struct macvx_rx_sa *sa, u64 pn, u64 *above)
 {
 	atomic64_t *slot = &sa->accepted[pn % MACVX_REPLAY_SLOTS];
 	s64 seen = atomic64_read(slot);
 
+	*above = 0;
 	if (unlikely(pn == U64_MAX))
 		return !test_and_set_bit(MACVX_RX_SA_LAST_PN, &sa->flags);
 	do {
 		if ((u64)seen == pn + 1)
 			return false;
-		if ((u64)seen > pn + 1)
+		if ((u64)seen > pn + 1) {
+			*above = seen;
 			return true;
+		}
 	} while (!atomic64_try_cmpxchg(slot, &seen, pn + 1));
 	return true;
 }
@@ -212,18 +217,22 @@ static bool macvx_post_decrypt(struct macvx_dev *mvx, struct sk_buff *skb)
 	struct macvx_rx_sa *sa = cb->sa;
 	struct macvx_rx_sc_stats *stats = this_cpu_ptr(sa->sc->stats);
 	u8 tci = macvx_sectag(skb)->tci_an;
-	u64 pn = cb->pn, lowest;
-	bool fresh;
+	u64 pn = cb->pn, lowest, bound = 0;
+	bool duplicate = false;
 	s64 next;
 
 	next = atomic64_read(&sa->next_pn);
-	lowest = macvx_lowest_pn(secy, next);
-
 	/* Authenticated PNs are recorded with replay protection off too, so
 	 * that switching it on finds the PNs already accepted.
 	 */
-	fresh = !cb->valid || macvx_pn_accept(sa, pn);
-	if (READ_ONCE(secy->replay_protect) && (pn < lowest || !fresh)) {
+	if (cb->valid)
+		duplicate = !macvx_pn_accept(sa, pn, &bound);
+	/* Another CPU may have recorded a higher PN of this residue and not
+	 * moved next_pn yet, so the window starts from that PN too.
+	 */
+	lowest = macvx_lowest_pn(secy, max_t(u64, next, bound));
+
+	if (READ_ONCE(secy->replay_protect) && (duplicate || pn < lowest)) {
 		macvx_count_sc(sa->sc, SC_STAT(InPktsLate));
 		DEV_STATS_INC(mvx->dev, rx_dropped);
 		return false;

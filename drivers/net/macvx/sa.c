@@ -223,8 +223,7 @@ void macvx_tx_sa_update(struct macvx_secy *secy, u8 an,
 			WRITE_ONCE(sa->active, false);
 		atomic64_set(&sa->next_pn, *pn);
 		/* Store the new PN before the data path can find the SA usable. */
-		smp_mb__before_atomic();
-		clear_bit(MACVX_SA_EXHAUSTED, &sa->flags);
+		clear_bit_unlock(MACVX_SA_EXHAUSTED, &sa->flags);
 	}
 	if (active)
 		WRITE_ONCE(sa->active, *active);
@@ -434,13 +433,20 @@ void macvx_rx_sa_update(struct macvx_rx_sc *sc, u8 an,
 
 	ASSERT_RTNL();
 	if (pn) {
+		bool back = *pn < (u64)atomic64_read(&sa->next_pn);
 		unsigned int i;
 
-		/* A new PN starts a new record of accepted PNs. */
 		atomic64_set(&sa->next_pn, *pn);
-		for (i = 0; i < MACVX_REPLAY_SLOTS; i++)
-			atomic64_set(&sa->accepted[i], 0);
-		clear_bit(MACVX_RX_SA_LAST_PN, &sa->flags);
+		/* A PN moved back starts a new record of accepted PNs. Raising
+		 * it keeps the record: those PNs were accepted with this key.
+		 * NOTE: a frame received while the record is cleared may pass
+		 * the duplicate check once more.
+		 */
+		if (back) {
+			for (i = 0; i < MACVX_REPLAY_SLOTS; i++)
+				atomic64_set(&sa->accepted[i], 0);
+			clear_bit(MACVX_RX_SA_LAST_PN, &sa->flags);
+		}
 	}
 	if (active)
 		WRITE_ONCE(sa->active, *active);

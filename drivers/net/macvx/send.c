@@ -275,6 +275,10 @@ static bool macvx_next_pn(struct macvx_dev *mvx, struct macvx_tx_sa *sa,
 		*pn = next;
 		return true;
 	}
+	/* NOTE: a new PN that RTNL sets between the fetch above and the mark
+	 * below is lost: the SA ends exhausted and needs its PN set again.
+	 * No PN is reused.
+	 */
 	if (test_and_set_bit(MACVX_SA_EXHAUSTED, &sa->flags))
 		return false;
 
