@@ -30,7 +30,7 @@ STYLE_FILES = $(wildcard $(SRC)/drivers/net/macvx/*.[ch]) \
 DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 .PHONY: all module clean style sparse ip check demo install dkms-install \
-	tools help
+	tools help bench
 
 all: module
 
@@ -86,6 +86,10 @@ ip:
 
 check:
 	selftests/check
+
+# Benchmarks in guests; see Documentation/BENCHMARKS.md. Not part of check.
+bench:
+	selftests/bench/bench
 
 demo:
 	@test -x selftests/demo || { echo "selftests/demo not found" >&2; \
