@@ -166,10 +166,10 @@ static int udp_sink(int port)
 	char buf[65536];
 
 	for (;;) {
-		/* No timeout before the first datagram: under QEMU's
+		/* No timeout before the first datagram. Under QEMU's
 		 * -icount sleep=off the guest clock jumps to the next timer
-		 * whenever the guest waits for I/O, which would fire any
-		 * timeout before the sender has even started.
+		 * whenever the guest waits for I/O, so a timeout could fire
+		 * before the sender has even started.
 		 */
 		if (poll(&pfd, 1, count ? 1000 : -1) <= 0)
 			break;
