@@ -98,8 +98,8 @@ cat >>"$work/debug_boot" <<'EOT'
 [    0.000000]  memory used for stack traces: 4224 kB
 [    0.000000]  per task-struct memory footprint: 1920 bytes
 [    0.000000] kfence: initialized - using 2097152 bytes for 255 objects at 0x(____ptrval____)-0x(____ptrval____)
-[    1.200000] kmemleak: Kernel memory leak detector initialized (mem pool available: 14840)
-[    1.200001] debug_objects: 0 of 0 active objects replaced
+[   83.886375] kmemleak: Kernel memory leak detector initialized (mem pool available: 14411)
+[    3.056937] rcu: 	RCU lockdep checking is enabled.
 EOT
 expect 0 "kmsg_check.debug_boot_passes" "$work/debug_boot"
 
