@@ -206,6 +206,19 @@ ns_exec() {
 	ip netns exec "$ns" "$@"
 }
 
+# ipn SHORT ARG...: the patched ip ($IP) in namespace $NS_PREFIX$SHORT.
+ipn() {
+	local ns=$NS_PREFIX$1
+	shift
+	"$IP" -n "$ns" "$@"
+}
+
+# mac SHORT DEV: the MAC address of DEV in namespace $NS_PREFIX$SHORT.
+# "ip -n" is cheaper than "ip netns exec", which mounts a sysfs.
+mac() {
+	ip -n "$NS_PREFIX$1" -br link show dev "$2" | awk '{ print $3 }'
+}
+
 # veth_pair NS_A DEV_A NS_B DEV_B: a veth pair between two namespaces
 # created with ns_create, both ends up.
 veth_pair() {

@@ -46,19 +46,6 @@ ip -n "${NS_PREFIX}c" link set cb master br0
 ip -n "${NS_PREFIX}a" addr add 10.0.0.1/24 dev va
 ip -n "${NS_PREFIX}b" addr add 10.0.0.2/24 dev vb
 
-# mac NS DEV: the MAC address of DEV. "ip -n" is cheaper than "ip netns
-# exec", which also mounts a sysfs for the namespace.
-mac() {
-	ip -n "$NS_PREFIX$1" -br link show dev "$2" | awk '{ print $3 }'
-}
-
-# ipn NS ARG...: the patched ip in namespace NS.
-ipn() {
-	local ns=$1
-	shift
-	"$IP" -n "$NS_PREFIX$ns" "$@"
-}
-
 # Static neighbours on both layers: no ARP moves a counter during a case.
 ipn a neigh replace 10.0.0.2 lladdr "$(mac b vb)" dev va nud permanent
 ipn b neigh replace 10.0.0.1 lladdr "$(mac a va)" dev vb nud permanent

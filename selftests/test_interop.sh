@@ -76,11 +76,6 @@ ns_exec b ip addr add 10.0.0.2/24 dev vb
 ns_exec a ip addr add fd00::1/64 dev va nodad
 ns_exec b ip addr add fd00::2/64 dev vb nodad
 
-# mac NS DEV
-mac() {
-	ns_exec "$1" cat "/sys/class/net/$2/address"
-}
-
 # mtu NS DEV
 mtu() {
 	ns_exec "$1" cat "/sys/class/net/$2/mtu"

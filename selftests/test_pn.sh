@@ -49,16 +49,6 @@ work=$MACVX_OUT/pn
 rm -rf "$work"
 mkdir -p "$work"
 
-ipn() {
-	local ns=$1
-	shift
-	ns_exec "$ns" "$IP" "$@"
-}
-
-mac() {
-	ns_exec "$1" cat "/sys/class/net/$2/address"
-}
-
 # ---- setup ----
 
 # dev_add NS SELF PEER UNDERLAY DEV VNI INNER CIPHER: a macvx device with

@@ -65,10 +65,6 @@ key_of() {
 	printf '52656b6579%s%02x5d1e2f3a4b5c6d7e8f\n' "$side" "$2"
 }
 
-mac() {
-	ns_exec "$1" cat "/sys/class/net/$2/address"
-}
-
 # Per-host settings of the running peer kind, set by peer_settings:
 # dev_X the device, sa_X the SA command ("ip macvx" or "ip macsec"),
 # link_X the link command, kind_X the link kind.

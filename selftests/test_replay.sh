@@ -47,16 +47,6 @@ work=$MACVX_OUT/replay
 rm -rf "$work"
 mkdir -p "$work"
 
-ipn() {
-	local ns=$1
-	shift
-	ns_exec "$ns" "$IP" "$@"
-}
-
-mac() {
-	ns_exec "$1" cat "/sys/class/net/$2/address"
-}
-
 dev_add() {
 	local ns=$1 self=$2 peer=$3 ul=$4 inner=$5
 

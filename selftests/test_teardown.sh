@@ -96,10 +96,6 @@ wait_live() {
 	fi
 }
 
-mac() {
-	ns_exec "$1" cat "/sys/class/net/$2/address"
-}
-
 # ---- setup ----
 
 # pair_setup: veth va-vb, mvx0 in a and b with one SA each way, addresses,
