@@ -77,15 +77,15 @@ static u64 macvx_lowest_pn(const struct macvx_secy *secy, u64 next_pn)
 	return next_pn >= window ? next_pn - window : 0;
 }
 
-/* Duplicate detection, beyond 802.1AE 10.6.2, which bounds the window but
- * accepts any PN inside it again. Slot pn % MACVX_REPLAY_SLOTS contains the
- * highest PN of its residue accepted so far, plus one, and only grows, so
- * a PN equal to it was accepted before. A PN below it is at least
- * MACVX_REPLAY_SLOTS below one that was accepted: it may or may not be a
- * duplicate, and inside a larger window it is accepted as macsec would.
- * The last XPN PN, whose successor does not fit, has a flag of its own.
+/* Duplicate detection goes beyond 802.1AE 10.6.2, which only bounds the
+ * window. Slot pn % MACVX_REPLAY_SLOTS contains the highest accepted PN of
+ * that residue plus one, and it only grows. So a PN whose slot equals it
+ * plus one was accepted before. A lower slot value means the PN was never
+ * accepted. A higher one means a PN at least MACVX_REPLAY_SLOTS above it
+ * was accepted; inside a larger window such a PN is accepted, as macsec
+ * would. The last XPN PN, whose successor does not fit, has a flag.
  */
-static bool macvx_pn_accepted(struct macvx_rx_sa *sa, u64 pn)
+static bool macvx_pn_was_accepted(struct macvx_rx_sa *sa, u64 pn)
 {
 	if (unlikely(pn == U64_MAX))
 		return test_bit(MACVX_RX_SA_LAST_PN, &sa->flags);
@@ -308,8 +308,10 @@ static void macvx_decrypt_finish(struct sk_buff *skb, int err)
 
 	rcu_read_lock_bh();
 	if ((err && err != -EBADMSG) || unlikely(!netif_running(dev))) {
-		/* The cipher failed (no memory, say) or the device went down
-		 * while it ran: the frame was neither valid nor invalid.
+		/* The cipher failed for a reason other than a bad tag (out of
+		 * memory, for example), or the device went down meanwhile.
+		 * The frame is neither valid nor invalid, so only rx_dropped
+		 * counts it.
 		 */
 		DEV_STATS_INC(dev, rx_dropped);
 		kfree_skb(skb);
@@ -496,7 +498,7 @@ static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
 	if (READ_ONCE(secy->replay_protect)) {
 		u64 lowest = macvx_lowest_pn(secy, atomic64_read(&sa->next_pn));
 
-		if (cb->pn < lowest || macvx_pn_accepted(sa, cb->pn)) {
+		if (cb->pn < lowest || macvx_pn_was_accepted(sa, cb->pn)) {
 			macvx_count_sc(sc, SC_STAT(InPktsLate));
 			DEV_STATS_INC(mvx->dev, rx_dropped);
 			kfree_skb(skb);

@@ -32,8 +32,8 @@ struct macvx_sa_config {
 /* An SA that the data path may use: switched on and not out of PNs. */
 static inline bool macvx_tx_sa_usable(const struct macvx_tx_sa *sa)
 {
-	/* Pairs with clear_bit_unlock() in macvx_tx_sa_update(): who finds
-	 * the mark gone also finds the new PN and active flag.
+	/* Pairs with clear_bit_unlock() in macvx_tx_sa_update(). A reader
+	 * that finds the mark cleared also finds the new PN and active flag.
 	 */
 	return !test_bit_acquire(MACVX_SA_EXHAUSTED, &sa->flags) &&
 	       READ_ONCE(sa->active);
