@@ -62,7 +62,7 @@ setup() {
 }
 tap_require "priv.setup" setup
 
-# config_dump: the configuration as root sees it, without counters.
+# config_dump: print the configuration as root dumps it, without counters.
 config_dump() {
 	"$IP" -d -j link show "$DEV" &&
 	"$IP" -j macvx show "$DEV" &&
@@ -219,10 +219,11 @@ else
 		in_own_netns nsenter --net=/proc/1/ns/net "$IP" link del "$DEV"
 	tap_check "priv.userns_netns.still_unchanged" config_unchanged
 
-	# NOTE: not a check. macvx accepts SA changes from whoever holds
-	# CAP_NET_ADMIN over the device's network namespace, so root of a
-	# user namespace may configure a device in its own namespace. Linux
-	# 6.1 macsec requires CAP_NET_ADMIN in the initial user namespace.
+	# NOTE: not a check. macvx accepts SA changes from a process with
+	# CAP_NET_ADMIN in the user namespace that owns the device's network
+	# namespace, so root of a user namespace may configure a device in its
+	# own namespace. Linux 6.1 macsec requires CAP_NET_ADMIN in the
+	# initial user namespace.
 	own=$(in_own_netns sh -c "'$IP' link add mvxu0 type macvx id 1 &&
 		'$IP' macvx add mvxu0 tx sa 0 pn 1 on key 01 $KEY_NEW &&
 		echo 'device and TX SA added'" 2>&1) || true
