@@ -21,6 +21,9 @@
 # AN on the underlay (tcpdump on a's veth) steps through every new AN. The
 # InPktsOK counter of every new RX SA moves, and no key appears in any dump
 # of a macvx device.
+#
+# Environment, besides lib.sh's: REKEY_PEERS (the peer kinds, default
+# "macvx stock").
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -29,6 +32,8 @@ WIRE=$MACVX_REPO/selftests/rekey_wire.py
 STOCK_IP=${STOCK_IP:-/usr/sbin/ip}
 RATE=200
 ROUNDS=4
+# The peer kinds to rekey against, in this order.
+REKEY_PEERS=${REKEY_PEERS:-"macvx stock"}
 VNI=4300
 UL_A=10.0.0.1
 UL_B=10.0.0.2
@@ -473,8 +478,9 @@ run_peer() {
 	stream_pids=()
 }
 
-run_peer macvx
-run_peer stock
+for peer in $REKEY_PEERS; do
+	run_peer "$peer"
+done
 
 tap_diag "run time ${SECONDS}s"
 tap_done
