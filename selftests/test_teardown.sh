@@ -174,15 +174,15 @@ traffic_flows() {
 }
 
 # load_start: iperf3 servers, then clients both ways. The clients stop by
-# themselves after 60 s, or die with the tunnel; load_stop kills them.
+# themselves after 300 s, or die with the tunnel; load_stop kills them.
 load_start() {
 	bg b iperf3 -s -B "$IN_B" -p "$PORT_B"
 	bg a iperf3 -s -B "$IN_A" -p "$PORT_A"
 	wait_until 20 listening b "$PORT_B" &&
 		wait_until 20 listening a "$PORT_A" || return 1
-	bg a iperf3 -c "$IN_B" -p "$PORT_B" -t 60 -b "$RATE" \
+	bg a iperf3 -c "$IN_B" -p "$PORT_B" -t 300 -b "$RATE" \
 		--connect-timeout 5000
-	bg b iperf3 -c "$IN_A" -p "$PORT_A" -t 60 -b "$RATE" \
+	bg b iperf3 -c "$IN_A" -p "$PORT_A" -t 300 -b "$RATE" \
 		--connect-timeout 5000
 	wait_until 30 established a "$PORT_B" &&
 		wait_until 30 established b "$PORT_A" || return 1
@@ -297,7 +297,7 @@ if case_start teardown.down_up; then
 	tap_check "teardown.down_up.up" ns_exec a ip link set mvx0 up
 	tap_check "teardown.down_up.ping_a_to_b" ping_ok a "$IN_B"
 	tap_check "teardown.down_up.ping_b_to_a" ping_ok b "$IN_A"
-	tap_check "teardown.down_up.traffic_resumes" wait_until 20 traffic_flows
+	tap_check "teardown.down_up.traffic_resumes" wait_until 60 traffic_flows
 	case_end teardown.down_up
 fi
 
@@ -316,7 +316,7 @@ if case_start teardown.underlay_mtu; then
 	tap_check "teardown.underlay_mtu.ping_full_mtu" ping_ok a "$IN_B" \
 		-M "do" -s $((MTU_DEFAULT - 28))
 	tap_check "teardown.underlay_mtu.traffic_resumes" \
-		wait_until 20 traffic_flows
+		wait_until 60 traffic_flows
 	case_end teardown.underlay_mtu
 fi
 
