@@ -15,6 +15,7 @@
 #include <linux/ip.h>
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
+#include <net/ip6_checksum.h>
 #include <net/ip_tunnels.h>
 #include <net/ip6_tunnel.h>
 #include <net/ipv6_stubs.h>
@@ -121,27 +122,244 @@ static struct dst_entry *macvx_route6(struct macvx_dev *mvx,
 	return dst;
 }
 
-static void macvx_route_error(struct net_device *dev, long err)
+static void macvx_route_error(struct net_device *dev, long err,
+			      unsigned int count)
 {
 	if (err == -ELOOP)
-		DEV_STATS_INC(dev, collisions);
+		DEV_STATS_ADD(dev, collisions, count);
 	else
-		DEV_STATS_INC(dev, tx_carrier_errors);
+		DEV_STATS_ADD(dev, tx_carrier_errors, count);
 }
 
-/* Push the VXLAN header and send; consumes @skb.
+/* A batch is one IP datagram until it is segmented, and it has to stay
+ * below the 64 KB that the IP length field and the legacy GSO size limit
+ * of the underlay allow, with a link header in front.
+ */
+#define MACVX_BATCH_MAX		(IP_MAX_MTU - ETH_HLEN - \
+				 sizeof(struct ipv6hdr) - sizeof(struct udphdr))
+
+/* Protected frames of one GSO frame, in order, waiting to be sent as one
+ * UDP GSO packet. The first frame is the head, the others hang from its
+ * next pointer until the packet is built.
+ */
+struct macvx_batch {
+	struct sk_buff *head;
+	struct sk_buff *tail;
+	unsigned int payload;	/* UDP payload of all frames */
+	unsigned int len;	/* their length before protection */
+	unsigned int count;
+};
+
+/* The complete UDP checksum of the linear datagram at @uh, of @len bytes,
+ * below the IP header template @nh. Segmentation of a UDP GSO fraglist
+ * packet computes no checksum: each datagram brings its own.
+ */
+static __sum16 macvx_batch_csum(struct udphdr *uh, unsigned int len,
+				const void *nh, unsigned int nh_len)
+{
+	__wsum csum = csum_partial(uh, len, 0);
+	__sum16 check;
+
+	if (nh_len == sizeof(struct iphdr)) {
+		const struct iphdr *iph = nh;
+
+		check = udp_v4_check(len, iph->saddr, iph->daddr, csum);
+	} else {
+		const struct ipv6hdr *ip6h = nh;
+
+		check = udp_v6_check(len, &ip6h->saddr, &ip6h->daddr, csum);
+	}
+	return check ? : CSUM_MANGLED_0;
+}
+
+/* Write the UDP and IP headers that a single send of @skb would carry in
+ * front of its VXLAN header, and leave the data at the VXLAN header, as
+ * in the frames that UDP GRO chains. Segmentation rewrites the IPv4 ID,
+ * length and checksum, or the IPv6 payload length, of each frame.
+ */
+static void macvx_batch_hdrs(struct sk_buff *skb, const void *nh,
+			     unsigned int nh_len, __be16 sport, __be16 dport,
+			     bool csum)
+{
+	unsigned int len = skb->len + sizeof(struct udphdr);
+	struct udphdr *uh;
+
+	uh = __skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = sport;
+	uh->dest = dport;
+	uh->len = htons(len);
+	uh->check = 0;
+	if (csum)
+		uh->check = macvx_batch_csum(uh, len, nh, nh_len);
+
+	__skb_push(skb, nh_len);
+	skb_reset_network_header(skb);
+	memcpy(skb->data, nh, nh_len);
+	if (nh_len == sizeof(struct iphdr)) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		skb->protocol = htons(ETH_P_IP);
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+	} else {
+		skb->protocol = htons(ETH_P_IPV6);
+		ipv6_hdr(skb)->payload_len = htons(len);
+	}
+	__skb_pull(skb, nh_len + sizeof(*uh));
+}
+
+/* Chain the frames after @head to its frag_list with their own outer
+ * headers, and mark it a UDP GSO packet (SKB_GSO_UDP_L4 |
+ * SKB_GSO_FRAGLIST), the form UDP GRO gives a run of datagrams. Where the
+ * underlay device cannot take the packet whole, the stack segments it
+ * back into those datagrams, and a receiving UDP socket does the same.
+ * So each wire and each peer's socket gets the datagrams that single
+ * sends would give. Returns the UDP length of the head's own datagram.
+ */
+static unsigned int macvx_batch_chain(struct sk_buff *head, const void *nh,
+				      unsigned int nh_len, __be16 sport,
+				      __be16 dport, bool csum, bool xnet)
+{
+	unsigned int own_len = head->len + sizeof(struct udphdr);
+	struct sk_buff **link = &skb_shinfo(head)->frag_list;
+	struct sk_buff *skb, *next = head->next;
+	u16 count = 1;
+
+	head->next = NULL;
+	while ((skb = next)) {
+		next = skb->next;
+		skb->next = NULL;
+
+		skb_scrub_packet(skb, xnet);
+		/* The socket's charge moves to the head, as UDP GRO moves
+		 * it; segmentation leaves it there.
+		 */
+		if (skb->sk == head->sk && skb->destructor == head->destructor) {
+			head->truesize += skb->truesize;
+			skb->destructor = NULL;
+			skb->sk = NULL;
+		} else {
+			skb_orphan(skb);
+		}
+		/* Segmentation gives each frame the head's device. */
+		skb->dev = NULL;
+		macvx_batch_hdrs(skb, nh, nh_len, sport, dport, csum);
+		head->len += skb->len;
+		head->data_len += skb->len;
+		*link = skb;
+		link = &skb->next;
+		count++;
+	}
+
+	skb_shinfo(head)->gso_size = own_len - sizeof(struct udphdr);
+	skb_shinfo(head)->gso_type = SKB_GSO_UDP_L4 | SKB_GSO_FRAGLIST;
+	skb_shinfo(head)->gso_segs = count;
+	return own_len;
+}
+
+/* Push the head's UDP header, with the checksum of the head's own
+ * datagram and a length that covers the whole batch until segmentation
+ * sets it to the head's own.
+ *
+ * Every checksum is complete, so the batch is CHECKSUM_UNNECESSARY, which
+ * on transmit means the same as CHECKSUM_NONE. Its level is one so that
+ * a receiving socket still finds it so after checking the outer header,
+ * and segments it without complaint. Every frame is an 802.1AE frame,
+ * whose receiver resets the state after the ICV check.
+ */
+static void macvx_batch_udp(struct sk_buff *head, unsigned int own_len,
+			    const void *nh, unsigned int nh_len, __be16 sport,
+			    __be16 dport, bool csum)
+{
+	struct udphdr *uh;
+
+	uh = __skb_push(head, sizeof(*uh));
+	skb_reset_transport_header(head);
+	uh->source = sport;
+	uh->dest = dport;
+	uh->len = htons(own_len);
+	uh->check = 0;
+	if (csum)
+		uh->check = macvx_batch_csum(uh, own_len, nh, nh_len);
+	uh->len = htons(head->len);
+	head->ip_summed = CHECKSUM_UNNECESSARY;
+	head->csum_level = 1;
+}
+
+static void macvx_batch_xmit4(struct rtable *rt, struct sock *sk,
+			      struct sk_buff *head, __be32 saddr,
+			      __be32 daddr, u8 tos, u8 ttl, __be16 df,
+			      __be16 sport, __be16 dport, bool xnet,
+			      bool csum)
+{
+	const struct iphdr iph = {
+		.version = 4,
+		.ihl = sizeof(struct iphdr) >> 2,
+		.tos = tos,
+		.frag_off = ip_mtu_locked(&rt->dst) ? 0 : df,
+		.ttl = ttl,
+		.protocol = IPPROTO_UDP,
+		.saddr = saddr,
+		.daddr = daddr,
+	};
+	unsigned int own_len;
+
+	own_len = macvx_batch_chain(head, &iph, sizeof(iph), sport, dport,
+				    csum, xnet);
+	macvx_batch_udp(head, own_len, &iph, sizeof(iph), sport, dport, csum);
+	/* Reserves an IP ID for each frame; segmentation numbers them. */
+	iptunnel_xmit(sk, rt, head, saddr, daddr, IPPROTO_UDP, tos, ttl, df,
+		      xnet);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static void macvx_batch_xmit6(struct dst_entry *dst, struct sock *sk,
+			      struct sk_buff *head,
+			      const struct in6_addr *saddr,
+			      const struct in6_addr *daddr, u8 tos, u8 ttl,
+			      __be32 label, __be16 sport, __be16 dport,
+			      bool xnet, bool csum)
+{
+	struct ipv6hdr ip6h = {
+		.nexthdr = IPPROTO_UDP,
+		.hop_limit = ttl,
+		.saddr = *saddr,
+		.daddr = *daddr,
+	};
+	unsigned int own_len;
+
+	ip6_flow_hdr(&ip6h, tos, label);
+	skb_scrub_packet(head, xnet);
+	own_len = macvx_batch_chain(head, &ip6h, sizeof(ip6h), sport, dport,
+				    csum, xnet);
+	macvx_batch_udp(head, own_len, &ip6h, sizeof(ip6h), sport, dport,
+			csum);
+	skb_dst_set(head, dst);
+
+	__skb_push(head, sizeof(ip6h));
+	skb_reset_network_header(head);
+	memcpy(head->data, &ip6h, sizeof(ip6h));
+	ipv6_hdr(head)->payload_len = htons(head->len - sizeof(ip6h));
+	ip6tunnel_xmit(sk, head, NULL);
+}
+#endif
+
+/* Push the VXLAN header of every frame in the list at @skb and send them:
+ * one frame alone, or several as one batch. Consumes the list.
  *
  * The device counts the frames it was given, with their length before
  * protection, as macsec does. So the tunnel helpers get no device to
  * count outer packets on.
  */
-static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
+static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb,
+			     unsigned int count, unsigned int len)
 {
 	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
 	struct net_device *dev = mvx->dev;
-	unsigned int len = cb->len;
 	struct macvx_sock *ms;
 	struct macvx_cfg *cfg;
+	struct sk_buff *nskb;
 	struct vxlanhdr *vxh;
 	bool xnet;
 	u8 ttl;
@@ -150,57 +368,121 @@ static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb)
 	ms = rcu_dereference_bh(mvx->sock);
 	/* An asynchronous completion may find the device stopped. */
 	if (unlikely(!ms || !cfg || !cfg->remote.sa.sa_family)) {
-		macvx_tx_drop(dev, skb);
+		DEV_STATS_ADD(dev, tx_dropped, count);
+		kfree_skb_list(skb);
 		return;
 	}
 	xnet = !net_eq(mvx->net, dev_net(dev));
 
-	/* The outer checksum, if any, is left to the underlay device. */
-	skb->ip_summed = CHECKSUM_NONE;
-	skb->encapsulation = 0;
-	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+	for (nskb = skb; nskb; nskb = nskb->next) {
+		/* A frame sent alone leaves its outer checksum to the
+		 * underlay. A batch computes its own.
+		 */
+		nskb->ip_summed = CHECKSUM_NONE;
+		nskb->encapsulation = 0;
+		skb_set_inner_protocol(nskb, htons(ETH_P_TEB));
 
-	/* RFC 7348 5: the I flag and the VNI, every reserved bit zero */
-	vxh = __skb_push(skb, sizeof(*vxh));
-	vxh->vx_flags = VXLAN_HF_VNI;
-	vxh->vx_vni = cpu_to_be32(cfg->vni << 8);
+		/* RFC 7348 5: the I flag and the VNI, every reserved bit 0 */
+		vxh = __skb_push(nskb, sizeof(*vxh));
+		vxh->vx_flags = VXLAN_HF_VNI;
+		vxh->vx_vni = cpu_to_be32(cfg->vni << 8);
+	}
 
 	if (cfg->remote.sa.sa_family == AF_INET) {
+		__be32 daddr = cfg->remote.sin.sin_addr.s_addr;
 		__be32 saddr = 0;
 		struct rtable *rt;
 
 		rt = macvx_route4(mvx, cfg, ms->sock->sk, skb, cb->tos, &saddr);
 		if (IS_ERR(rt)) {
-			macvx_route_error(dev, PTR_ERR(rt));
-			kfree_skb(skb);
+			macvx_route_error(dev, PTR_ERR(rt), count);
+			kfree_skb_list(skb);
 			return;
 		}
 		ttl = cfg->ttl ? : ip4_dst_hoplimit(&rt->dst);
 		skb->dev = NULL;
-		udp_tunnel_xmit_skb(rt, ms->sock->sk, skb, saddr,
-				    cfg->remote.sin.sin_addr.s_addr, cb->tos, ttl,
-				    cb->df, cb->src_port, cfg->dst_port, xnet,
-				    !cfg->udp_csum);
+		if (skb->next)
+			macvx_batch_xmit4(rt, ms->sock->sk, skb, saddr, daddr,
+					  cb->tos, ttl, cb->df, cb->src_port,
+					  cfg->dst_port, xnet, cfg->udp_csum);
+		else
+			udp_tunnel_xmit_skb(rt, ms->sock->sk, skb, saddr, daddr,
+					    cb->tos, ttl, cb->df, cb->src_port,
+					    cfg->dst_port, xnet,
+					    !cfg->udp_csum);
 #if IS_ENABLED(CONFIG_IPV6)
 	} else {
+		struct in6_addr *daddr = &cfg->remote.sin6.sin6_addr;
 		struct in6_addr saddr = {};
 		struct dst_entry *dst;
 
 		dst = macvx_route6(mvx, cfg, ms->sock->sk, skb, cb->tos, &saddr);
 		if (IS_ERR(dst)) {
-			macvx_route_error(dev, PTR_ERR(dst));
-			kfree_skb(skb);
+			macvx_route_error(dev, PTR_ERR(dst), count);
+			kfree_skb_list(skb);
 			return;
 		}
-		skb_scrub_packet(skb, xnet);
 		ttl = cfg->ttl ? : ip6_dst_hoplimit(dst);
-		udp_tunnel6_xmit_skb(dst, ms->sock->sk, skb, NULL, &saddr,
-				     &cfg->remote.sin6.sin6_addr, cb->tos, ttl,
-				     cfg->label, cb->src_port, cfg->dst_port,
-				     cfg->udp_zero_csum6_tx);
+		if (skb->next) {
+			macvx_batch_xmit6(dst, ms->sock->sk, skb, &saddr, daddr,
+					  cb->tos, ttl, cfg->label,
+					  cb->src_port, cfg->dst_port, xnet,
+					  !cfg->udp_zero_csum6_tx);
+		} else {
+			skb_scrub_packet(skb, xnet);
+			udp_tunnel6_xmit_skb(dst, ms->sock->sk, skb, NULL,
+					     &saddr, daddr, cb->tos, ttl,
+					     cfg->label, cb->src_port,
+					     cfg->dst_port,
+					     cfg->udp_zero_csum6_tx);
+		}
 #endif
 	}
-	dev_sw_netstats_tx_add(dev, 1, len);
+	dev_sw_netstats_tx_add(dev, count, len);
+}
+
+/* Send the frames batched so far. */
+static void macvx_batch_flush(struct macvx_dev *mvx, struct macvx_batch *b)
+{
+	struct sk_buff *head = b->head;
+
+	if (!head)
+		return;
+	b->head = NULL;
+	macvx_encap_send(mvx, head, b->count, b->len);
+}
+
+/* Add a protected frame to @b. The frames of a batch share the outer
+ * header fields, and none is longer than the head, whose length becomes
+ * the segment size. A frame that does not fit sends the batch first.
+ */
+static void macvx_batch_add(struct macvx_dev *mvx, struct macvx_batch *b,
+			    struct sk_buff *skb)
+{
+	unsigned int payload = skb->len + sizeof(struct vxlanhdr);
+	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
+
+	if (b->head) {
+		struct macvx_tx_cb *hcb = macvx_tx_cb(b->head);
+
+		if (cb->src_port != hcb->src_port || cb->tos != hcb->tos ||
+		    cb->df != hcb->df || skb->len > b->head->len ||
+		    b->payload + payload > MACVX_BATCH_MAX)
+			macvx_batch_flush(mvx, b);
+	}
+	if (!b->head) {
+		b->head = skb;
+		b->payload = 0;
+		b->len = 0;
+		b->count = 0;
+	} else {
+		b->tail->next = skb;
+	}
+	b->tail = skb;
+	skb->next = NULL;
+	b->payload += payload;
+	b->len += cb->len;
+	b->count++;
 }
 
 static void macvx_count_tx(struct macvx_secy *secy, struct macvx_tx_sa *sa,
@@ -221,8 +503,11 @@ static void macvx_count_tx(struct macvx_secy *secy, struct macvx_tx_sa *sa,
 	u64_stats_update_end(&stats->syncp);
 }
 
-/* Finish a frame once the cipher is done, whether inline or later. */
-static void macvx_encrypt_finish(struct sk_buff *skb, int err)
+/* Finish a frame once the cipher is done, whether inline or later. A
+ * frame done inline joins the batch @b of its GSO frame, if it has one.
+ */
+static void macvx_encrypt_finish(struct sk_buff *skb, int err,
+				 struct macvx_batch *b)
 {
 	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
 	struct net_device *dev = skb->dev;
@@ -236,7 +521,10 @@ static void macvx_encrypt_finish(struct sk_buff *skb, int err)
 		macvx_tx_drop(dev, skb);
 	} else {
 		macvx_count_tx(&mvx->secy, sa, cb->msdu_len, cb->encrypt);
-		macvx_encap_send(mvx, skb);
+		if (b)
+			macvx_batch_add(mvx, b, skb);
+		else
+			macvx_encap_send(mvx, skb, 1, cb->len);
 	}
 	rcu_read_unlock_bh();
 
@@ -249,7 +537,7 @@ static void macvx_encrypt_done(MACVX_CRYPTO_CB_ARG arg, int err)
 	/* A backlogged request reports that it started; the result follows. */
 	if (err == -EINPROGRESS)
 		return;
-	macvx_encrypt_finish(macvx_crypto_cb_data(arg), err);
+	macvx_encrypt_finish(macvx_crypto_cb_data(arg), err, NULL);
 }
 
 /* Take the next PN of @sa. The last PN of an SA (2^32 - 1, or 2^64 - 1
@@ -359,10 +647,11 @@ static unsigned int macvx_push_sectag(struct sk_buff *skb,
 }
 
 /* Protect and send one frame that is no larger than the MTU. Returns
- * after the frame was handed to the underlay, dropped, or queued to an
- * asynchronous cipher.
+ * after the frame was handed to the underlay, added to @b, dropped, or
+ * queued to an asynchronous cipher.
  */
-static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
+static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb,
+			   struct macvx_batch *b)
 {
 	struct macvx_tx_cb *cb = macvx_tx_cb(skb);
 	struct macvx_secy *secy = &mvx->secy;
@@ -408,7 +697,7 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 		u64_stats_update_end(&stats->syncp);
 		if (skb_cow_head(skb, dev->needed_headroom))
 			goto drop;
-		macvx_encap_send(mvx, skb);
+		macvx_encap_send(mvx, skb, 1, cb->len);
 		return;
 	}
 
@@ -475,7 +764,7 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb)
 	err = crypto_aead_encrypt(aead);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return;
-	macvx_encrypt_finish(skb, err);
+	macvx_encrypt_finish(skb, err, b);
 	return;
 
 drop:
@@ -485,10 +774,11 @@ drop:
 netdev_tx_t macvx_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct macvx_dev *mvx = macvx_priv(dev);
+	struct macvx_batch batch = {};
 	struct sk_buff *segs, *next;
 
 	if (!skb_is_gso(skb)) {
-		macvx_xmit_one(mvx, skb);
+		macvx_xmit_one(mvx, skb, NULL);
 		return NETDEV_TX_OK;
 	}
 
@@ -500,9 +790,14 @@ netdev_tx_t macvx_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	consume_skb(skb);
 
+	/* The protected segments go to the underlay together, so that it
+	 * pays its per-packet cost, from IP output to the receiving socket
+	 * lookup, once per batch instead of once per segment.
+	 */
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		macvx_xmit_one(mvx, skb);
+		macvx_xmit_one(mvx, skb, &batch);
 	}
+	macvx_batch_flush(mvx, &batch);
 	return NETDEV_TX_OK;
 }
