@@ -4,12 +4,13 @@
 
 Every UDP datagram in PCAP must be VXLAN to the given port and VNI and carry
 a MACsec frame (IEEE 802.1AE) from one of the --sender stations. For each
-frame the script checks the VXLAN header, the SecTAG (TCI bits, AN, SL, PN,
-SCI) and the lengths, then verifies the ICV and decrypts the secure data
-with the sender's key. It verifies with the "cryptography" package for
-every ICV length, and again with scapy's MACsec layer (scapy.contrib.macsec)
-when the ICV has the default 16 bytes, since scapy cannot check shorter
-ones. The decrypted frame must be the unpadded Ethernet frame that was sent.
+frame the script checks the outer IP and UDP lengths, the IPv4 header
+checksum and, with --udp-csum, the UDP checksum, the VXLAN header, the
+SecTAG (TCI bits, AN, SL, PN, SCI) and the lengths, then verifies the ICV
+and decrypts the secure data with the sender's key. It verifies with the
+"cryptography" package for every ICV length, and again with scapy's MACsec
+layer (scapy.contrib.macsec) when the ICV has the default 16 bytes, since
+scapy cannot check shorter ones. The decrypted frame must be the unpadded Ethernet frame that was sent.
 
 Prints one line per problem and a summary; exits 1 when a check failed and
 2 on a usage error. With "--batch FILE" it checks one capture per line of
@@ -49,6 +50,16 @@ SECTAG_LEN_SCI = 16
 SHORT_LEN_LIMIT = 48
 DEFAULT_ICV_LEN = 16
 VXLAN_FLAG_I = 0x08
+
+
+def inet_sum(data):
+    """One's complement sum of @data (RFC 1071); 0xFFFF when it verifies."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
 
 
 class Sender:
@@ -106,6 +117,18 @@ class Checker:
         if self.errors <= 30:
             print(f"FAIL frame {self.frame_no}: {message}")
 
+    def check_udp_csum(self, udp, pseudo, datagram):
+        """Check the UDP checksum against --udp-csum."""
+        if self.args.udp_csum is None:
+            return
+        if not self.args.udp_csum:
+            if udp.chksum:
+                self.fail(f"UDP checksum 0x{udp.chksum:04x}, expected none")
+        elif not udp.chksum:
+            self.fail("UDP checksum is 0, expected one")
+        elif inet_sum(pseudo + datagram) != 0xFFFF:
+            self.fail(f"UDP checksum 0x{udp.chksum:04x} does not verify")
+
     def check_outer(self, pkt):
         """Return the VXLAN payload of @pkt, or None when it is no UDP."""
         if UDP not in pkt:
@@ -115,15 +138,25 @@ class Checker:
         if IP in pkt:
             ip_len = pkt[IP].len
             header = pkt[IP].ihl * 4
+            raw = bytes(pkt[IP])
             if ip_len != header + udp.len:
                 self.fail(f"IPv4 total length {ip_len} != {header} + "
                           f"UDP length {udp.len}")
             if pkt[IP].flags.MF or pkt[IP].frag:
                 self.fail("outer IPv4 packet is a fragment")
+            if inet_sum(raw[:header]) != 0xFFFF:
+                self.fail(f"IPv4 header checksum 0x{pkt[IP].chksum:04x} "
+                          "does not verify")
+            pseudo = raw[12:20] + struct.pack("!BBH", 0, 17, udp.len)
+            self.check_udp_csum(udp, pseudo, raw[header:header + udp.len])
         elif IPv6 in pkt:
+            raw = bytes(pkt[IPv6])
             if pkt[IPv6].plen != udp.len:
                 self.fail(f"IPv6 payload length {pkt[IPv6].plen} != "
                           f"UDP length {udp.len}")
+            if pkt[IPv6].nh == 17:
+                pseudo = raw[8:40] + struct.pack("!I3xB", udp.len, 17)
+                self.check_udp_csum(udp, pseudo, raw[40:40 + udp.len])
         if udp.dport != self.args.dport:
             self.fail(f"UDP destination port {udp.dport}, expected "
                       f"{self.args.dport}")
@@ -361,6 +394,8 @@ def make_parser():
                         "two hex digits")
     parser.add_argument("--short", action="store_true",
                         help="require a frame with a short length")
+    parser.add_argument("--udp-csum", type=int, choices=[0, 1],
+                        help="every UDP checksum is 0 (0) or verifies (1)")
     parser.add_argument("--min-frames", type=int, default=1,
                         help="MACsec frames required from each sender")
     return parser

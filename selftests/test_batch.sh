@@ -1,0 +1,329 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Protected segments of a GSO frame leave as UDP GSO batches.
+#
+# macvx sends the protected segments of one GSO frame as one UDP GSO
+# packet: the first datagram is the head, the others hang from its
+# frag_list with their own outer headers. The underlay veth takes the
+# packet whole, and the receiving UDP socket segments it back into
+# datagrams. Where the device cannot take it, the stack segments it before
+# the wire.
+#
+# Two network namespaces, a and b, joined by veth; a runs macvx and b
+# macvx or the stock pair (macsec over vxlan). For IPv4 and IPv6
+# underlays, each with and without the UDP checksum, a sends a known
+# stream over TCP to b twice:
+#   batched    default veth features: b gets the stream intact, and the
+#              underlay carries at most a quarter as many packets as
+#              macvx sends frames;
+#   segmented  tx-gso-list and tx checksumming off on a's veth, so that
+#              the stack segments each batch before the wire: b gets the
+#              stream intact, and wire_check.py checks a capture of what
+#              a sent, one datagram per frame (IP and UDP lengths and
+#              checksums, VXLAN, SecTAG, PN order, ICV, plaintext).
+# Both ends' 802.1AE counters must show no error.
+#
+# Environment, besides lib.sh's: STOCK_IP is the stock ip binary (default
+# /usr/sbin/ip).
+# macvx-timeout: 900
+. "$(dirname "$0")/lib.sh"
+
+PYTHON=/usr/bin/python3
+WIRE_CHECK=$MACVX_REPO/selftests/wire_check.py
+STOCK_IP=${STOCK_IP:-/usr/sbin/ip}
+KEY_A=4d61637658204b657920412031323821
+KEY_B=4d61637658204b657920422031323821
+PORT=5001
+# The batched stream is long enough for full-size GSO frames. The
+# captured one is short, because wire_check.py decrypts every frame.
+BATCH_BYTES=2000000
+CAPTURE_BYTES=150000
+
+require_ip
+[ -x "$PYTHON" ] || require_fail "batch.python" "$PYTHON not found"
+for tool in tcpdump ethtool; do
+	command -v "$tool" >/dev/null ||
+		require_fail "batch.tool_$tool" "$tool not found; install it"
+done
+
+for dep in $(modinfo -F depends "$MACVX_KO" | tr , ' '); do
+	modprobe "$dep"
+done
+modprobe -a vxlan macsec
+module_load
+
+ns_create a
+ns_create b
+veth_pair a va b vb
+ns_exec a ip addr add 10.0.0.1/24 dev va
+ns_exec b ip addr add 10.0.0.2/24 dev vb
+ns_exec a ip addr add fd00::1/64 dev va nodad
+ns_exec b ip addr add fd00::2/64 dev vb nodad
+
+# Settings of the running cell, set by cell_settings.
+peer="" family="" csum="" dev_b="" sa_cmd_b=() ul_a="" ul_b="" vni=0
+in_b=""
+
+# cell_settings NUMBER PEER FAMILY CSUM
+cell_settings() {
+	vni=$((200 + $1))
+	peer=$2 family=$3 csum=$4
+	if [ "$family" = 4 ]; then
+		ul_a=10.0.0.1 ul_b=10.0.0.2
+	else
+		ul_a=fd00::1 ul_b=fd00::2
+	fi
+	in_b=192.168.$1.2
+	if [ "$peer" = macvx ]; then
+		dev_b=mvx0
+		sa_cmd_b=("$IP" macvx)
+	else
+		dev_b=msec0
+		sa_cmd_b=("$STOCK_IP" macsec)
+	fi
+}
+
+# csum_options: the UDP checksum words of "ip link add ... type
+# macvx|vxlan" for the cell; both kinds take the same ones.
+csum_options() {
+	case $family/$csum in
+	4/on) echo "udpcsum" ;;
+	4/off) echo "noudpcsum" ;;
+	6/on) echo "noudp6zerocsumtx noudp6zerocsumrx" ;;
+	6/off) echo "udp6zerocsumtx udp6zerocsumrx" ;;
+	esac
+}
+
+secy_options="port 1 cipher gcm-aes-128 encrypt on send_sci on"
+
+# sa_setup NS DEV KEY_TX KEY_RX PEER_MAC TOOL...
+sa_setup() {
+	local ns=$1 dev=$2 key_tx=$3 key_rx=$4 peer_mac=$5
+	shift 5
+	ns_exec "$ns" "$@" add "$dev" tx sa 0 pn 1 on key 01 "$key_tx" &&
+	ns_exec "$ns" "$@" add "$dev" rx port 1 address "$peer_mac" &&
+	ns_exec "$ns" "$@" add "$dev" rx port 1 address "$peer_mac" sa 0 \
+		pn 1 on key 02 "$key_rx"
+}
+
+cell_setup() {
+	local n=$1
+
+	# shellcheck disable=SC2046,SC2086 # the options are several words
+	ns_exec a "$IP" link add mvx0 type macvx id "$vni" remote "$ul_b" \
+		local "$ul_a" dev va $(csum_options) $secy_options || return 1
+	if [ "$peer" = macvx ]; then
+		# shellcheck disable=SC2046,SC2086
+		ns_exec b "$IP" link add mvx0 type macvx id "$vni" \
+			remote "$ul_a" local "$ul_b" dev vb $(csum_options) \
+			$secy_options || return 1
+	else
+		# shellcheck disable=SC2046
+		ns_exec b "$STOCK_IP" link add vx0 type vxlan id "$vni" \
+			remote "$ul_a" local "$ul_b" dev vb dstport 4789 \
+			$(csum_options) || return 1
+		ns_exec b sysctl -qw net.ipv6.conf.vx0.disable_ipv6=1
+		ns_exec b ip link set vx0 up
+		# shellcheck disable=SC2086
+		ns_exec b "$STOCK_IP" link add link vx0 msec0 type macsec \
+			$secy_options || return 1
+	fi
+	sa_setup a mvx0 "$KEY_A" "$KEY_B" "$(mac b "$dev_b")" \
+		"$IP" macvx || return 1
+	sa_setup b "$dev_b" "$KEY_B" "$KEY_A" "$(mac a mvx0)" \
+		"${sa_cmd_b[@]}" || return 1
+	ns_exec a sysctl -qw net.ipv6.conf.mvx0.disable_ipv6=1
+	ns_exec b sysctl -qw "net.ipv6.conf.$dev_b.disable_ipv6=1"
+	ns_exec a ip addr add "192.168.$n.1/24" dev mvx0
+	ns_exec b ip addr add "$in_b/24" dev "$dev_b"
+	ns_exec a ip link set mvx0 up
+	ns_exec b ip link set "$dev_b" up
+}
+
+cell_teardown() {
+	ns_exec a ip link del mvx0 2>/dev/null || true
+	ns_exec b ip link del "$dev_b" 2>/dev/null || true
+	ns_exec b ip link del vx0 2>/dev/null || true
+	ns_exec a ethtool -K va tx on tx-gso-list on >/dev/null 2>&1 || true
+}
+
+# checked NAME COMMAND [ARG...]: tap_check that shows the output of a pass
+# too.
+checked() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$name"
+		tap_diag "$out"
+	else
+		tap_fail "$name" "$out"
+	fi
+}
+
+# stream_sha BYTES: print the length and SHA-256 digest of the first BYTES
+# bytes of the stream, which repeats the bytes 0 to 255.
+stream_sha() {
+	"$PYTHON" -c '
+import hashlib, sys
+n = int(sys.argv[1])
+data = bytes(range(256)) * (n // 256 + 1)
+print(n, hashlib.sha256(data[:n]).hexdigest())' "$1"
+}
+
+server_listening() {
+	ns_exec b ss -Hltn "sport = :$PORT" | grep -q .
+}
+
+# transfer BYTES: send the stream from a to b over TCP; fails unless b
+# receives exactly it.
+transfer() {
+	local bytes=$1 out=$MACVX_OUT/batch-server.out expected got
+
+	: >"$out"
+	ip netns exec "${NS_PREFIX}b" timeout 120 "$PYTHON" -c '
+import hashlib, socket, sys
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind((sys.argv[1], int(sys.argv[2])))
+srv.listen(1)
+conn, _ = srv.accept()
+digest, n = hashlib.sha256(), 0
+while True:
+    data = conn.recv(1 << 16)
+    if not data:
+        break
+    digest.update(data)
+    n += len(data)
+print(n, digest.hexdigest())' "$in_b" "$PORT" >"$out" 2>&1 &
+	local server=$!
+	wait_for 10 server_listening || true
+	if ! ns_exec a timeout 120 "$PYTHON" -c '
+import socket, sys
+n = int(sys.argv[3])
+data = bytes(range(256)) * (n // 256 + 1)
+conn = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=60)
+conn.sendall(data[:n])
+conn.close()' "$in_b" "$PORT" "$bytes"; then
+		kill "$server" 2>/dev/null || true
+		wait "$server" 2>/dev/null || true
+		echo "the sender failed"
+		return 1
+	fi
+	wait "$server" || true
+	expected=$(stream_sha "$bytes")
+	got=$(cat "$out")
+	if [ "$got" != "$expected" ]; then
+		echo "b received \"$got\", expected \"$expected\""
+		return 1
+	fi
+}
+
+# dev_stat NS DEV NAME
+dev_stat() {
+	ns_exec "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+# batched: the stream arrives, in at most a quarter as many underlay
+# packets as protected frames.
+batched() {
+	local frames0 pkts0 frames pkts
+
+	frames0=$(dev_stat a mvx0 tx_packets)
+	pkts0=$(dev_stat a va tx_packets)
+	transfer "$BATCH_BYTES" || return 1
+	frames=$(($(dev_stat a mvx0 tx_packets) - frames0))
+	pkts=$(($(dev_stat a va tx_packets) - pkts0))
+	echo "$frames frames in $pkts underlay packets"
+	if [ "$frames" -lt $((BATCH_BYTES / 1500)) ]; then
+		echo "too few frames for the stream"
+		return 1
+	fi
+	if [ $((pkts * 4)) -gt "$frames" ]; then
+		echo "the frames were not batched"
+		return 1
+	fi
+}
+
+# capture_start FILE: tcpdump of what a sends on its underlay.
+capture_start() {
+	capture_log=$MACVX_OUT/batch-tcpdump.log
+	: >"$capture_log"
+	ip netns exec "${NS_PREFIX}a" tcpdump -Z root -n -U -s 0 -i va \
+		-Q out -w "$1" udp 2>"$capture_log" &
+	capture_pid=$!
+	wait_for 10 grep -q "listening on" "$capture_log"
+}
+
+capture_stop() {
+	sleep 0.3
+	kill -TERM "$capture_pid" 2>/dev/null || true
+	wait "$capture_pid" 2>/dev/null || true
+}
+
+# segmented PCAP: the stream arrives with the underlay segmenting; the
+# capture goes to wire_check.py.
+segmented() {
+	local pcap=$1 frames0 pkts0 frames pkts
+
+	ns_exec a ethtool -K va tx off tx-gso-list off >/dev/null || return 1
+	capture_start "$pcap" || echo "tcpdump did not start listening"
+	frames0=$(dev_stat a mvx0 tx_packets)
+	pkts0=$(dev_stat a va tx_packets)
+	transfer "$CAPTURE_BYTES" || { capture_stop; return 1; }
+	frames=$(($(dev_stat a mvx0 tx_packets) - frames0))
+	pkts=$(($(dev_stat a va tx_packets) - pkts0))
+	capture_stop
+	echo "$frames frames in $pkts underlay packets"
+	if [ "$pkts" -lt "$frames" ]; then
+		echo "fewer underlay packets than frames"
+		return 1
+	fi
+	"$PYTHON" "$WIRE_CHECK" "$pcap" --vni "$vni" --cipher gcm-aes-128 \
+		--icvlen 16 --encrypt 1 --send-sci 1 \
+		--udp-csum "$([ "$csum" = on ] && echo 1 || echo 0)" \
+		--min-frames $((CAPTURE_BYTES / 1500)) \
+		--sender "$(mac a mvx0),$KEY_A"
+}
+
+# counters NS IP OBJECT: no 802.1AE error counter is set.
+counters() {
+	ns_exec "$1" "$2" -j -s "$3" show | "$PYTHON" -c '
+import json, sys
+dev = json.load(sys.stdin)[0]
+bad = [f"{k} {v}" for k, v in dev.items()
+       if k.startswith(("InPktsBad", "InPktsNo", "InPktsUnknown",
+                        "OutPktsTooLong")) and v]
+for sc in dev.get("rx_sc", []):
+    bad += [f"{k} {v}" for k, v in sc.items()
+            if k in ("InPktsNotValid", "InPktsInvalid", "InPktsLate",
+                     "InPktsNotUsingSA", "InPktsUnusedSA") and v]
+    if not sc.get("InPktsOK"):
+        bad.append("InPktsOK 0")
+if bad:
+    sys.exit(", ".join(bad))'
+}
+
+number=0
+for peer_kind in macvx stock; do
+	for family in 4 6; do
+		for csum in off on; do
+			number=$((number + 1))
+			name=batch.$peer_kind.ipv$family.csum_$csum
+			cell_settings "$number" "$peer_kind" "$family" "$csum"
+			tap_check "$name.setup" cell_setup "$number"
+			if [ "$TAP_LAST_STATUS" -ne 0 ]; then
+				cell_teardown
+				continue
+			fi
+			checked "$name.batched" batched
+			checked "$name.segmented" segmented \
+				"$MACVX_OUT/batch-$number.pcap"
+			tap_check "$name.counters_a" counters a "$IP" macvx
+			tap_check "$name.counters_b" counters b \
+				"${sa_cmd_b[@]}"
+			cell_teardown
+		done
+	done
+done
+
+tap_done
