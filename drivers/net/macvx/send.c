@@ -172,16 +172,14 @@ static __sum16 macvx_batch_csum(struct udphdr *uh, unsigned int len,
 	return check ? : CSUM_MANGLED_0;
 }
 
-/* Write the UDP and IP headers that a single send of @skb would carry in
- * front of its VXLAN header, and leave the data at the VXLAN header, as
- * in the frames that UDP GRO chains. Segmentation rewrites the IPv4 ID,
- * length and checksum, or the IPv6 payload length, of each frame.
+/* Push the UDP header of a datagram of @len bytes, with its complete
+ * checksum when @csum is set.
  */
-static void macvx_batch_hdrs(struct sk_buff *skb, const void *nh,
-			     unsigned int nh_len, __be16 sport, __be16 dport,
-			     bool csum)
+static struct udphdr *macvx_batch_push_udp(struct sk_buff *skb,
+					   unsigned int len, const void *nh,
+					   unsigned int nh_len, __be16 sport,
+					   __be16 dport, bool csum)
 {
-	unsigned int len = skb->len + sizeof(struct udphdr);
 	struct udphdr *uh;
 
 	uh = __skb_push(skb, sizeof(*uh));
@@ -192,7 +190,21 @@ static void macvx_batch_hdrs(struct sk_buff *skb, const void *nh,
 	uh->check = 0;
 	if (csum)
 		uh->check = macvx_batch_csum(uh, len, nh, nh_len);
+	return uh;
+}
 
+/* Write the UDP and IP headers that a single send of @skb would carry in
+ * front of its VXLAN header, and leave the data at the VXLAN header, as
+ * in the frames that UDP GRO chains. Segmentation rewrites the IPv4 ID,
+ * length and checksum, or the IPv6 payload length, of each frame.
+ */
+static void macvx_batch_hdrs(struct sk_buff *skb, const void *nh,
+			     unsigned int nh_len, __be16 sport, __be16 dport,
+			     bool csum)
+{
+	unsigned int len = skb->len + sizeof(struct udphdr);
+
+	macvx_batch_push_udp(skb, len, nh, nh_len, sport, dport, csum);
 	__skb_push(skb, nh_len);
 	skb_reset_network_header(skb);
 	memcpy(skb->data, nh, nh_len);
@@ -206,7 +218,7 @@ static void macvx_batch_hdrs(struct sk_buff *skb, const void *nh,
 		skb->protocol = htons(ETH_P_IPV6);
 		ipv6_hdr(skb)->payload_len = htons(len);
 	}
-	__skb_pull(skb, nh_len + sizeof(*uh));
+	__skb_pull(skb, nh_len + sizeof(struct udphdr));
 }
 
 /* Chain the frames after @head to its frag_list with their own outer
@@ -274,14 +286,8 @@ static void macvx_batch_udp(struct sk_buff *head, unsigned int own_len,
 {
 	struct udphdr *uh;
 
-	uh = __skb_push(head, sizeof(*uh));
-	skb_reset_transport_header(head);
-	uh->source = sport;
-	uh->dest = dport;
-	uh->len = htons(own_len);
-	uh->check = 0;
-	if (csum)
-		uh->check = macvx_batch_csum(uh, own_len, nh, nh_len);
+	uh = macvx_batch_push_udp(head, own_len, nh, nh_len, sport, dport,
+				  csum);
 	uh->len = htons(head->len);
 	head->ip_summed = CHECKSUM_UNNECESSARY;
 	head->csum_level = 1;
