@@ -228,6 +228,39 @@ veth_pair() {
 	ip -n "$NS_PREFIX$3" link set "$4" up
 }
 
+# two_hosts: namespaces a and b joined by the veth pair va and vb, with
+# 10.0.0.1/24 and fd00::1/64 on va and 10.0.0.2/24 and fd00::2/64 on vb.
+two_hosts() {
+	ns_create a
+	ns_create b
+	veth_pair a va b vb
+	ns_exec a ip addr add 10.0.0.1/24 dev va
+	ns_exec b ip addr add 10.0.0.2/24 dev vb
+	ns_exec a ip addr add fd00::1/64 dev va nodad
+	ns_exec b ip addr add fd00::2/64 dev vb nodad
+}
+
+# capture_start NS DEV FILE [TCPDUMP_ARG...]: capture the UDP packets on
+# DEV in namespace $NS_PREFIX$NS to FILE, and return once tcpdump listens.
+# Its messages go to FILE.log.
+capture_start() {
+	local ns=$1 dev=$2 file=$3
+	shift 3
+	: >"$file.log"
+	# Not through ns_exec: $! must be tcpdump itself, not a subshell.
+	ip netns exec "$NS_PREFIX$ns" tcpdump -Z root -n -U -s 0 -i "$dev" \
+		"$@" -w "$file" udp 2>"$file.log" &
+	capture_pid=$!
+	wait_for 10 grep -q "listening on" "$file.log"
+}
+
+# capture_stop: end the capture that capture_start began.
+capture_stop() {
+	sleep 0.3
+	kill -TERM "$capture_pid" 2>/dev/null || true
+	wait "$capture_pid" 2>/dev/null || true
+}
+
 # wait_until SECONDS COMMAND [ARG...]: poll COMMAND until it succeeds, for
 # at most SECONDS of wall-clock time. Unlike wait_for, the limit holds when
 # COMMAND itself takes a good part of a second, as it can under emulation.

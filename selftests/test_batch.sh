@@ -46,19 +46,9 @@ for tool in tcpdump ethtool; do
 		require_fail "batch.tool_$tool" "$tool not found; install it"
 done
 
-for dep in $(modinfo -F depends "$MACVX_KO" | tr , ' '); do
-	modprobe "$dep"
-done
 modprobe -a vxlan macsec
 module_load
-
-ns_create a
-ns_create b
-veth_pair a va b vb
-ns_exec a ip addr add 10.0.0.1/24 dev va
-ns_exec b ip addr add 10.0.0.2/24 dev vb
-ns_exec a ip addr add fd00::1/64 dev va nodad
-ns_exec b ip addr add fd00::2/64 dev vb nodad
+two_hosts
 
 # Settings of the running cell, set by cell_settings.
 peer="" family="" csum="" dev_b="" sa_cmd_b=() ul_a="" ul_b="" vni=0
@@ -244,29 +234,15 @@ batched() {
 	fi
 }
 
-# capture_start FILE: tcpdump of what a sends on its underlay.
-capture_start() {
-	capture_log=$MACVX_OUT/batch-tcpdump.log
-	: >"$capture_log"
-	ip netns exec "${NS_PREFIX}a" tcpdump -Z root -n -U -s 0 -i va \
-		-Q out -w "$1" udp 2>"$capture_log" &
-	capture_pid=$!
-	wait_for 10 grep -q "listening on" "$capture_log"
-}
-
-capture_stop() {
-	sleep 0.3
-	kill -TERM "$capture_pid" 2>/dev/null || true
-	wait "$capture_pid" 2>/dev/null || true
-}
-
 # segmented PCAP: the stream arrives with the underlay segmenting; the
 # capture goes to wire_check.py.
 segmented() {
 	local pcap=$1 frames0 pkts0 frames pkts
 
 	ns_exec a ethtool -K va tx off tx-gso-list off >/dev/null || return 1
-	capture_start "$pcap" || echo "tcpdump did not start listening"
+	# Only what a sends: the capture checks one sender.
+	capture_start a va "$pcap" -Q out ||
+		echo "tcpdump did not start listening"
 	frames0=$(dev_stat a mvx0 tx_packets)
 	pkts0=$(dev_stat a va tx_packets)
 	transfer "$CAPTURE_BYTES" || { capture_stop; return 1; }

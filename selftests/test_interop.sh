@@ -61,20 +61,9 @@ for tool in tcpdump iperf3 ping; do
 		require_fail "interop.tool_$tool" "$tool not found; install it"
 done
 
-# insmod does not resolve the module's dependencies.
-for dep in $(modinfo -F depends "$MACVX_KO" | tr , ' '); do
-	modprobe "$dep"
-done
 modprobe -a vxlan macsec
 module_load
-
-ns_create a
-ns_create b
-veth_pair a va b vb
-ns_exec a ip addr add 10.0.0.1/24 dev va
-ns_exec b ip addr add 10.0.0.2/24 dev vb
-ns_exec a ip addr add fd00::1/64 dev va nodad
-ns_exec b ip addr add fd00::2/64 dev vb nodad
+two_hosts
 
 # mtu NS DEV
 mtu() {
@@ -223,23 +212,6 @@ ping_full_mtu() {
 	ping_from "$1" "$2" -M "do" -s "$size"
 }
 
-# capture_start FILE: tcpdump on a's underlay, returns once it listens.
-capture_start() {
-	capture_log=$MACVX_OUT/interop-tcpdump.log
-	: >"$capture_log"
-	# Not through ns_exec: $! must be tcpdump itself, not a subshell.
-	ip netns exec "${NS_PREFIX}a" tcpdump -Z root -n -U -s 0 -i va \
-		-w "$1" udp 2>"$capture_log" &
-	capture_pid=$!
-	wait_for 10 grep -q "listening on" "$capture_log"
-}
-
-capture_stop() {
-	sleep 0.3
-	kill -TERM "$capture_pid" 2>/dev/null || true
-	wait "$capture_pid" 2>/dev/null || true
-}
-
 # wire_check_add NAME PCAP: queue the capture for wire_check.py, which
 # checks all of them at the end in one process.
 wire_check_add() {
@@ -381,7 +353,7 @@ run_cell() {
 	fi
 	tap_check "$name.mtu" check_mtu
 
-	capture_start "$pcap" || tap_diag "tcpdump did not start listening"
+	capture_start a va "$pcap" || tap_diag "tcpdump did not start listening"
 	ns_exec a ip link set mvx0 up || tap_diag "mvx0 on a did not come up"
 	ns_exec b ip link set "$dev_b" up || tap_diag "$dev_b on b did not come up"
 	tap_check "$name.ping_short_a_to_b" \
