@@ -278,6 +278,12 @@ else:
 ' "$2"
 }
 
+# in_ok_at_least RECEIVER AN COUNT: the RX SA on AN has taken COUNT frames.
+in_ok_at_least() {
+	local got
+	got=$(rx_sa_in_ok "$1" "$2" 2>/dev/null) && [ "$got" -ge "$3" ]
+}
+
 # in_ok_moved NAME RECEIVER AN BEFORE
 in_ok_moved() {
 	local got
@@ -437,7 +443,14 @@ run_peer() {
 	pid_send_a=${stream_pids[-1]}
 	stream_start "$peer-send-b" b send "$IN_A" "$PORT_TO_A" "$RATE"
 	pid_send_b=${stream_pids[-1]}
+	# The capture keeps one frame in 16, so AN 0 shows on the wire only
+	# after 16 frames in each direction. A loaded host can take more than
+	# a second for that.
 	sleep 1
+	wait_until 30 in_ok_at_least b 0 32 ||
+		tap_diag "b took fewer than 32 frames on AN 0 in 30 s"
+	wait_until 30 in_ok_at_least a 0 32 ||
+		tap_diag "a took fewer than 32 frames on AN 0 in 30 s"
 
 	old=0
 	for round in $(seq 1 "$ROUNDS"); do
