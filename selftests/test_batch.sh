@@ -14,8 +14,8 @@
 # underlays, each with and without the UDP checksum, a sends a known
 # stream over TCP to b twice:
 #   batched    default veth features: b gets the stream intact, and the
-#              underlay carries at most a quarter as many packets as
-#              macvx sends frames;
+#              underlay carries at most half as many packets as macvx
+#              sends frames;
 #   segmented  tx-gso-list and tx checksumming off on a's veth, so that
 #              the stack segments each batch before the wire: b gets the
 #              stream intact, and wire_check.py checks a capture of what
@@ -213,8 +213,10 @@ dev_stat() {
 	ns_exec "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
-# batched: the stream arrives, in at most a quarter as many underlay
-# packets as protected frames.
+# batched: the stream arrives, in at most half as many underlay packets as
+# protected frames. Without batching there are as many; with it, 10 to 20
+# times fewer on an idle host. A loaded host makes TCP's GSO frames
+# smaller (one CI run had 3.5 frames per packet), hence the wide margin.
 batched() {
 	local frames0 pkts0 frames pkts
 
@@ -228,7 +230,7 @@ batched() {
 		echo "too few frames for the stream"
 		return 1
 	fi
-	if [ $((pkts * 4)) -gt "$frames" ]; then
+	if [ $((pkts * 2)) -gt "$frames" ]; then
 		echo "the frames were not batched"
 		return 1
 	fi
