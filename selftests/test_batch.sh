@@ -9,18 +9,18 @@
 # datagrams. Where the device cannot take it, the stack segments it before
 # the wire.
 #
-# Two network namespaces, a and b, joined by veth; a runs macvx and b
-# macvx or the stock pair (macsec over vxlan). For IPv4 and IPv6
+# Two network namespaces, a and b, are joined by veth. a runs macvx, and b
+# runs macvx or the stock pair (macsec over vxlan). For IPv4 and IPv6
 # underlays, each with and without the UDP checksum, a sends a known
 # stream over TCP to b twice:
 #   batched    default veth features: b gets the stream intact, and the
 #              underlay carries at most half as many packets as macvx
 #              sends frames;
-#   segmented  tx-gso-list and tx checksumming off on a's veth, so that
-#              the stack segments each batch before the wire: b gets the
-#              stream intact, and wire_check.py checks a capture of what
-#              a sent, one datagram per frame (IP and UDP lengths and
-#              checksums, VXLAN, SecTAG, PN order, ICV, plaintext).
+#   segmented  tx-gso-list and tx checksumming off on a's veth, so the
+#              stack segments each batch before the wire. b gets the
+#              stream intact. wire_check.py checks a capture of what a
+#              sent, one datagram per frame: IP and UDP lengths and
+#              checksums, VXLAN, SecTAG, PN order, ICV and plaintext.
 # Both ends' 802.1AE counters must show no error.
 #
 # Environment, besides lib.sh's: STOCK_IP is the stock ip binary (default

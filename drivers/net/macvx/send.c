@@ -150,9 +150,9 @@ struct macvx_batch {
 	unsigned int count;
 };
 
-/* The complete UDP checksum of the linear datagram at @uh, of @len bytes,
- * below the IP header template @nh. Segmentation of a UDP GSO fraglist
- * packet computes no checksum: each datagram brings its own.
+/* Compute the complete UDP checksum of the linear datagram at @uh, of
+ * @len bytes, below the IP header template @nh. Segmentation of a UDP GSO
+ * fraglist packet computes no checksum, so each datagram brings its own.
  */
 static __sum16 macvx_batch_csum(struct udphdr *uh, unsigned int len,
 				const void *nh, unsigned int nh_len)
@@ -245,7 +245,7 @@ static unsigned int macvx_batch_chain(struct sk_buff *head, const void *nh,
 
 		skb_scrub_packet(skb, xnet);
 		/* The socket's charge moves to the head, as UDP GRO moves
-		 * it; segmentation leaves it there.
+		 * it, and segmentation leaves it there.
 		 */
 		if (skb->sk == head->sk && skb->destructor == head->destructor) {
 			head->truesize += skb->truesize;
@@ -314,7 +314,7 @@ static void macvx_batch_xmit4(struct rtable *rt, struct sock *sk,
 	own_len = macvx_batch_chain(head, &iph, sizeof(iph), sport, dport,
 				    csum, xnet);
 	macvx_batch_udp(head, own_len, &iph, sizeof(iph), sport, dport, csum);
-	/* Reserves an IP ID for each frame; segmentation numbers them. */
+	/* This reserves an IP ID per frame, and segmentation numbers them. */
 	iptunnel_xmit(sk, rt, head, saddr, daddr, IPPROTO_UDP, tos, ttl, df,
 		      xnet);
 }
