@@ -251,12 +251,22 @@ capture_start() {
 	ip netns exec "$NS_PREFIX$ns" tcpdump -Z root -n -U -s 0 -i "$dev" \
 		"$@" -w "$file" udp 2>"$file.log" &
 	capture_pid=$!
+	capture_file=$file
 	wait_for 10 grep -q "listening on" "$file.log"
 }
 
-# capture_stop: end the capture that capture_start began.
+# capture_stop: end the capture that capture_start began, once its file
+# has stopped growing. Under emulation tcpdump can lag a second behind.
 capture_stop() {
-	sleep 0.3
+	local size last=-1 tries=20
+
+	while [ "$tries" -gt 0 ]; do
+		sleep 0.3
+		size=$(stat -c %s "$capture_file" 2>/dev/null || echo 0)
+		[ "$size" = "$last" ] && break
+		last=$size
+		tries=$((tries - 1))
+	done
 	kill -TERM "$capture_pid" 2>/dev/null || true
 	wait "$capture_pid" 2>/dev/null || true
 }
