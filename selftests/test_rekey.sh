@@ -325,6 +325,8 @@ streams_kill() {
 }
 cleanup_add streams_kill
 
+# capture_start TAG: this test's own version of lib.sh's, with the
+# sampling filter below; lib.sh's capture_stop ends it.
 capture_start() {
 	capture_file=$work/$1.pcap
 	: >"$work/$1.tcpdump.log"
@@ -340,21 +342,6 @@ capture_start() {
 	cleanup_add kill -KILL "$capture_pid"
 	wait_for 10 grep -q "listening on" "$work/$1.tcpdump.log" ||
 		tap_diag "tcpdump did not report listening"
-}
-
-# capture_stop: stop tcpdump once its file has stopped growing.
-capture_stop() {
-	local size last=-1 tries=20
-
-	while [ "$tries" -gt 0 ]; do
-		sleep 0.5
-		size=$(stat -c %s "$capture_file" 2>/dev/null || echo 0)
-		[ "$size" = "$last" ] && break
-		last=$size
-		tries=$((tries - 1))
-	done
-	kill -TERM "$capture_pid" 2>/dev/null || true
-	wait "$capture_pid" 2>/dev/null || true
 }
 
 # json_field FILE KEY
