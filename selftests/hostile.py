@@ -85,6 +85,8 @@ KMSG_TIMING = ("clocksource: ", "hrtimer: interrupt took ",
                "sched: RT throttling activated")
 # Mutants built before each burst of sends.
 FUZZ_BATCH = 500
+SO_ATTACH_FILTER = 26
+BPF_RET_K = 0x06
 UDP_COUNTERS = ("InDatagrams", "NoPorts", "InErrors", "RcvbufErrors",
                 "InCsumErrors", "IgnoredMulti", "MemErrors")
 
@@ -105,6 +107,13 @@ def ip_checksum(header):
     while total >> 16:
         total = (total & 0xFFFF) + (total >> 16)
     return (~total) & 0xFFFF
+
+
+def udp_checksum(src, dst, datagram):
+    """RFC 768 checksum of a UDP datagram whose checksum field is 0."""
+    pseudo = src + dst + struct.pack("!BBH", 0, 17, len(datagram))
+    data = pseudo + datagram + b"\0" * (len(datagram) % 2)
+    return ip_checksum(data) or 0xFFFF
 
 
 def ipv4_header(src, dst, payload_len, proto=17, ident=0, frag=0):
@@ -163,10 +172,18 @@ class Frames:
         self.pn += 1
         return self.pn
 
-    def plain(self, token, pad=0, src=None):
-        """Build an inner Ethernet/IPv4/UDP frame to the sink socket."""
+    def plain(self, token, pad=0, src=None, csum=None):
+        """Build an inner Ethernet/IPv4/UDP frame to the sink socket.
+
+        Without csum the UDP checksum is 0 (none); csum "good" computes
+        it, a number is written as it is.
+        """
         payload = token.encode() + b"." * pad
         udp = struct.pack("!HHHH", 40000, SINK_PORT, 8 + len(payload), 0)
+        if csum == "good":
+            csum = udp_checksum(self.inj_in, self.a_in, udp + payload)
+        if csum is not None:
+            udp = udp[:6] + struct.pack("!H", csum)
         ip = ipv4_header(self.inj_in, self.a_in, len(udp) + len(payload))
         return self.a_mac + (src or self.inj_mac) + \
             struct.pack("!H", ETH_P_IP) + ip + udp + payload
@@ -194,9 +211,9 @@ class Frames:
             return aad + gcm.encrypt(iv, msdu, aad)
         return aad + msdu + gcm.encrypt(iv, b"", aad + msdu)
 
-    def valid(self, token, pad=40, encrypt=True, an=0, pn=None):
+    def valid(self, token, pad=40, encrypt=True, an=0, pn=None, csum=None):
         """Return (protected frame, plain frame) that the device accepts."""
-        frame = self.plain(token, pad)
+        frame = self.plain(token, pad, csum=csum)
         tci = TCI_SC | (TCI_E | TCI_C if encrypt else 0) | an
         return self.seal(frame, tci, pn=pn), frame
 
@@ -353,6 +370,13 @@ class Hostile:
         self.sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sink.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
         self.sink.bind((self.a_in, SINK_PORT))
+        # With a socket filter attached, UDP verifies a datagram's checksum
+        # before queueing it rather than when it is read, so InCsumErrors
+        # moves before the sink is drained. This one accepts everything.
+        self.sink_filter = ctypes.create_string_buffer(
+            struct.pack("HBBI", BPF_RET_K, 0, 0, 0xFFFFFFFF))
+        self.sink.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, struct.pack(
+            "HL", 1, ctypes.addressof(self.sink_filter)))
         self.sink.setblocking(False)
         self.tap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                                  socket.htons(ETH_P_ALL))
@@ -495,14 +519,17 @@ class Hostile:
 
     # -- cases --
 
-    def case(self, name, frames, expect, delivered=(), datagrams=1):
+    def case(self, name, frames, expect, delivered=(), datagrams=1,
+             sunk=None):
         """Inject frames, then ordinary traffic, and check the result.
 
         frames: underlay frames, or one VXLAN payload as bytes.
         expect: counter deltas but for udp.InDatagrams (see with_traffic)
         and ordinary traffic. delivered: the plain frames that mvx0 must
-        deliver, in order. Each of them carries one datagram to the sink.
+        deliver, in order. Each of them carries one datagram to the sink,
+        unless sunk gives the number that the sink must read.
         """
+        sunk = len(delivered) if sunk is None else sunk
         if isinstance(frames, bytes):
             frames = [self.frames.outer(frames)]
         want = self.with_traffic(expect, datagrams)
@@ -521,11 +548,11 @@ class Hostile:
             for frame in seen[:3]:
                 if frame not in delivered:
                     problems.append(f"unexpected frame {frame[:64].hex()}")
-        received = self.collect(self.sink, len(delivered))
+        received = self.collect(self.sink, sunk)
         self.sink_reads = len(received)
-        if len(received) != len(delivered):
+        if len(received) != sunk:
             problems.append(f"the sink received {len(received)} datagrams, "
-                            f"expected {len(delivered)}")
+                            f"expected {sunk}")
         problems += self.kmsg_problems()
         self.result(name, problems)
 
@@ -554,6 +581,13 @@ class Hostile:
         self.case("valid_integrity", f.vxlan(prot), ok, [plain])
         prot, plain = f.valid("valid_short", pad=0)
         self.case("valid_short_sl", f.vxlan(prot), ok, [plain])
+        # The ICV covers every byte of the frame, so once it checks out
+        # the inner checksums are not checked again: a datagram whose
+        # sender wrote a wrong UDP checksum still reaches the socket.
+        prot, plain = f.valid("valid_udp_csum_wrong", csum=0x1234)
+        self.case("valid_udp_csum_wrong", f.vxlan(prot), ok, [plain])
+        prot, plain = f.valid("valid_udp_csum", csum="good")
+        self.case("valid_udp_csum", f.vxlan(prot), ok, [plain])
 
         # VXLAN header (RFC 7348 5). A frame without a usable VNI has no
         # device whose counter could move.
@@ -677,6 +711,14 @@ class Hostile:
         self.case("plaintext_corrupt_check", f.vxlan(flip(prot, 60)),
                   {"inj.InPktsInvalid": 1, "inj.sa0.InPktsInvalid": 1,
                    "link.rx_packets": 1}, [flip(plain, 60 - 16)])
+        # A frame delivered with a bad ICV keeps its checksums checked:
+        # the corrupted datagram fails UDP's and never reaches the sink.
+        prot, plain = f.valid("integrity_corrupt_csum_check", encrypt=False,
+                              csum="good")
+        self.case("plaintext_corrupt_csum_check", f.vxlan(flip(prot, 60)),
+                  {"inj.InPktsInvalid": 1, "inj.sa0.InPktsInvalid": 1,
+                   "link.rx_packets": 1, "udp.InCsumErrors": 1,
+                   "udp.InErrors": 1}, [flip(plain, 60 - 16)], sunk=0)
         prot, _ = f.valid("data_corrupt_check")
         self.case("ciphertext_corrupt_check", f.vxlan(flip(prot, 40, 0x80)),
                   not_valid)

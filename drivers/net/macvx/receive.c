@@ -159,15 +159,26 @@ static bool macvx_sectag_valid(struct sk_buff *skb, const struct macvx_secy *sec
 
 /* Remove the SecTAG and ICV, leaving the original frame. The skb may be
  * shared with a packet tap, so the bytes moved are made private first.
+ *
+ * A frame whose ICV checked out is, byte for byte, what the sender
+ * protected, and the ICV catches any corruption a checksum would. So the
+ * stack above need not verify the checksums inside it, at any level of
+ * encapsulation. Frames delivered without a valid ICV (validateFrames
+ * check or disabled) keep theirs checked.
  */
 static int macvx_strip(struct sk_buff *skb, unsigned int hdr_len,
-		       unsigned int icv_len)
+		       unsigned int icv_len, bool verified)
 {
 	unsigned int tag_len = hdr_len - 2 * ETH_ALEN;
 
 	if (skb_ensure_writable(skb, hdr_len))
 		return -ENOMEM;
-	skb->ip_summed = CHECKSUM_NONE;
+	if (verified) {
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		skb->csum_level = SKB_MAX_CSUM_LEVEL;
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;
+	}
 	memmove(skb->data + tag_len, skb->data, 2 * ETH_ALEN);
 	__skb_pull(skb, tag_len);
 	return pskb_trim(skb, skb->len - icv_len);
@@ -196,9 +207,10 @@ static void macvx_deliver(struct macvx_dev *mvx, struct sk_buff *skb)
 
 /* Strip the SecTAG and ICV and deliver; consumes @skb. */
 static void macvx_strip_deliver(struct macvx_dev *mvx, struct sk_buff *skb,
-				unsigned int hdr_len, unsigned int icv_len)
+				unsigned int hdr_len, unsigned int icv_len,
+				bool verified)
 {
-	if (unlikely(macvx_strip(skb, hdr_len, icv_len))) {
+	if (unlikely(macvx_strip(skb, hdr_len, icv_len, verified))) {
 		DEV_STATS_INC(mvx->dev, rx_dropped);
 		kfree_skb(skb);
 		return;
@@ -293,7 +305,8 @@ static void macvx_rx_finish(struct macvx_dev *mvx, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	macvx_strip_deliver(mvx, skb, cb->hdr_len, mvx->secy.icv_len);
+	macvx_strip_deliver(mvx, skb, cb->hdr_len, mvx->secy.icv_len,
+			    cb->valid);
 }
 
 /* Finish a frame once the cipher is done, whether inline or later. */
@@ -411,7 +424,7 @@ static void macvx_rx_unknown_sci(struct macvx_dev *mvx, struct sk_buff *skb,
 		return;
 	}
 	macvx_count_secy(secy, SECY_STAT(InPktsUnknownSCI));
-	macvx_strip_deliver(mvx, skb, hdr_len, MACSEC_DEFAULT_ICV_LEN);
+	macvx_strip_deliver(mvx, skb, hdr_len, MACSEC_DEFAULT_ICV_LEN, false);
 }
 
 /* The channel's SCI: from the SecTAG, or derived as 802.1AE 9.9 allows. */
@@ -487,7 +500,7 @@ static void macvx_rx_macsec(struct macvx_dev *mvx, struct sk_buff *skb)
 			return;
 		}
 		macvx_count_sc(sc, SC_STAT(InPktsUnusedSA));
-		macvx_strip_deliver(mvx, skb, hdr_len, secy->icv_len);
+		macvx_strip_deliver(mvx, skb, hdr_len, secy->icv_len, false);
 		return;
 	}
 
