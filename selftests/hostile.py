@@ -85,8 +85,10 @@ KMSG_TIMING = ("clocksource: ", "hrtimer: interrupt took ",
                "sched: RT throttling activated")
 # Mutants built before each burst of sends.
 FUZZ_BATCH = 500
+# From the kernel's asm-generic/socket.h and linux/filter.h; Python's
+# socket module has neither.
 SO_ATTACH_FILTER = 26
-BPF_RET_K = 0x06
+BPF_RET_K = 0x06            # BPF_RET | BPF_K: return a constant
 UDP_COUNTERS = ("InDatagrams", "NoPorts", "InErrors", "RcvbufErrors",
                 "InCsumErrors", "IgnoredMulti", "MemErrors")
 
@@ -110,7 +112,7 @@ def ip_checksum(header):
 
 
 def udp_checksum(src, dst, datagram):
-    """RFC 768 checksum of a UDP datagram whose checksum field is 0."""
+    """Return the RFC 768 checksum of a UDP datagram with its field at 0."""
     pseudo = src + dst + struct.pack("!BBH", 0, 17, len(datagram))
     data = pseudo + datagram + b"\0" * (len(datagram) % 2)
     return ip_checksum(data) or 0xFFFF
@@ -376,7 +378,7 @@ class Hostile:
         self.sink_filter = ctypes.create_string_buffer(
             struct.pack("HBBI", BPF_RET_K, 0, 0, 0xFFFFFFFF))
         self.sink.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, struct.pack(
-            "HL", 1, ctypes.addressof(self.sink_filter)))
+            "HP", 1, ctypes.addressof(self.sink_filter)))
         self.sink.setblocking(False)
         self.tap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                                  socket.htons(ETH_P_ALL))
@@ -520,16 +522,17 @@ class Hostile:
     # -- cases --
 
     def case(self, name, frames, expect, delivered=(), datagrams=1,
-             sunk=None):
+             sink_expected=None):
         """Inject frames, then ordinary traffic, and check the result.
 
         frames: underlay frames, or one VXLAN payload as bytes.
         expect: counter deltas but for udp.InDatagrams (see with_traffic)
         and ordinary traffic. delivered: the plain frames that mvx0 must
         deliver, in order. Each of them carries one datagram to the sink,
-        unless sunk gives the number that the sink must read.
+        unless sink_expected gives the number that the sink must read.
         """
-        sunk = len(delivered) if sunk is None else sunk
+        if sink_expected is None:
+            sink_expected = len(delivered)
         if isinstance(frames, bytes):
             frames = [self.frames.outer(frames)]
         want = self.with_traffic(expect, datagrams)
@@ -548,11 +551,11 @@ class Hostile:
             for frame in seen[:3]:
                 if frame not in delivered:
                     problems.append(f"unexpected frame {frame[:64].hex()}")
-        received = self.collect(self.sink, sunk)
+        received = self.collect(self.sink, sink_expected)
         self.sink_reads = len(received)
-        if len(received) != sunk:
+        if len(received) != sink_expected:
             problems.append(f"the sink received {len(received)} datagrams, "
-                            f"expected {sunk}")
+                            f"expected {sink_expected}")
         problems += self.kmsg_problems()
         self.result(name, problems)
 
@@ -573,6 +576,8 @@ class Hostile:
         frame_err = {"link.rx_frame_errors": 1, "link.rx_errors": 1}
         not_valid = {"inj.InPktsNotValid": 1, "inj.sa0.InPktsNotValid": 1,
                      "link.rx_errors": 1}
+        # A delivered datagram that fails UDP's checksum.
+        csum_err = {"udp.InCsumErrors": 1, "udp.InErrors": 1}
 
         # Positive controls: the injection path delivers valid frames.
         prot, plain = f.valid("valid_encrypted")
@@ -581,13 +586,12 @@ class Hostile:
         self.case("valid_integrity", f.vxlan(prot), ok, [plain])
         prot, plain = f.valid("valid_short", pad=0)
         self.case("valid_short_sl", f.vxlan(prot), ok, [plain])
-        # The ICV covers every byte of the frame, so once it checks out
-        # the inner checksums are not checked again: a datagram whose
-        # sender wrote a wrong UDP checksum still reaches the socket.
+        # Once the ICV checks out the stack skips the inner checksums: a
+        # datagram sealed with a wrong UDP checksum reaches the socket.
+        # Frames delivered without a valid ICV keep theirs checked (the
+        # cases ending in _csum below).
         prot, plain = f.valid("valid_udp_csum_wrong", csum=0x1234)
         self.case("valid_udp_csum_wrong", f.vxlan(prot), ok, [plain])
-        prot, plain = f.valid("valid_udp_csum", csum="good")
-        self.case("valid_udp_csum", f.vxlan(prot), ok, [plain])
 
         # VXLAN header (RFC 7348 5). A frame without a usable VNI has no
         # device whose counter could move.
@@ -696,17 +700,39 @@ class Hostile:
         plain = f.plain("untagged_check")
         self.case("untagged_check", f.vxlan(plain),
                   {"secy.InPktsUntagged": 1, "link.rx_packets": 1}, [plain])
+        # A correct checksum on an unchecked path reaches the sink, which
+        # also shows that udp_checksum() computes what the kernel checks.
+        plain = f.plain("untagged_check_good_csum", csum="good")
+        self.case("untagged_check_good_csum", f.vxlan(plain),
+                  {"secy.InPktsUntagged": 1, "link.rx_packets": 1}, [plain])
+        plain = f.plain("untagged_check_csum", csum=0x1234)
+        self.case("untagged_check_csum", f.vxlan(plain),
+                  dict(csum_err, **{"secy.InPktsUntagged": 1,
+                                    "link.rx_packets": 1}),
+                  [plain], sink_expected=0)
         plain = f.plain("sci_unknown_check")
         self.case("sci_unknown_check",
                   f.vxlan(f.seal(plain, TCI_SC, sci=other_sci)),
                   {"secy.InPktsUnknownSCI": 1, "link.rx_packets": 1},
                   [plain])
+        plain = f.plain("sci_unknown_check_csum", csum=0x1234)
+        self.case("sci_unknown_check_csum",
+                  f.vxlan(f.seal(plain, TCI_SC, sci=other_sci)),
+                  dict(csum_err, **{"secy.InPktsUnknownSCI": 1,
+                                    "link.rx_packets": 1}),
+                  [plain], sink_expected=0)
         self.case("sci_unknown_c_check",
                   f.vxlan(f.seal(plain, sc_e_c, sci=other_sci)),
                   {"secy.InPktsNoSCI": 1, "link.rx_errors": 1})
         plain = f.plain("an_without_sa_check")
         self.case("an_without_sa_check", f.vxlan(f.seal(plain, TCI_SC | 1)),
                   {"inj.InPktsUnusedSA": 1, "link.rx_packets": 1}, [plain])
+        plain = f.plain("an_without_sa_check_csum", csum=0x1234)
+        self.case("an_without_sa_check_csum",
+                  f.vxlan(f.seal(plain, TCI_SC | 1)),
+                  dict(csum_err, **{"inj.InPktsUnusedSA": 1,
+                                    "link.rx_packets": 1}),
+                  [plain], sink_expected=0)
         prot, plain = f.valid("integrity_corrupt_check", encrypt=False)
         self.case("plaintext_corrupt_check", f.vxlan(flip(prot, 60)),
                   {"inj.InPktsInvalid": 1, "inj.sa0.InPktsInvalid": 1,
@@ -715,10 +741,11 @@ class Hostile:
         # the corrupted datagram fails UDP's and never reaches the sink.
         prot, plain = f.valid("integrity_corrupt_csum_check", encrypt=False,
                               csum="good")
-        self.case("plaintext_corrupt_csum_check", f.vxlan(flip(prot, 60)),
-                  {"inj.InPktsInvalid": 1, "inj.sa0.InPktsInvalid": 1,
-                   "link.rx_packets": 1, "udp.InCsumErrors": 1,
-                   "udp.InErrors": 1}, [flip(plain, 60 - 16)], sunk=0)
+        self.case("plaintext_corrupt_check_csum", f.vxlan(flip(prot, 60)),
+                  dict(csum_err, **{"inj.InPktsInvalid": 1,
+                                    "inj.sa0.InPktsInvalid": 1,
+                                    "link.rx_packets": 1}),
+                  [flip(plain, 60 - 16)], sink_expected=0)
         prot, _ = f.valid("data_corrupt_check")
         self.case("ciphertext_corrupt_check", f.vxlan(flip(prot, 40, 0x80)),
                   not_valid)
@@ -732,6 +759,12 @@ class Hostile:
         self.case("plaintext_corrupt_disabled", f.vxlan(flip(prot, 60)),
                   {"inj.InPktsUnchecked": 1, "link.rx_packets": 1},
                   [flip(plain, 60 - 16)])
+        prot, plain = f.valid("integrity_corrupt_disabled_csum",
+                              encrypt=False, csum="good")
+        self.case("plaintext_corrupt_disabled_csum", f.vxlan(flip(prot, 60)),
+                  dict(csum_err, **{"inj.InPktsUnchecked": 1,
+                                    "link.rx_packets": 1}),
+                  [flip(plain, 60 - 16)], sink_expected=0)
         self.set_link("validate_strict", "validate", "strict")
 
         # Replay protection (802.1AE 10.6.2). The injector's PNs so far
