@@ -161,12 +161,12 @@ static bool macvx_sectag_valid(struct sk_buff *skb, const struct macvx_secy *sec
  * shared with a packet tap, so the bytes moved are made private first.
  *
  * A frame whose ICV checked out is, byte for byte, what the peer's SecY
- * sealed, so any corruption since then would have failed the ICV. The
- * stack is told so: it skips the TCP, UDP and other transport checksums
- * of up to four nested headers. A frame that was already damaged when the
- * peer sealed it is delivered, where Linux's macsec would leave the check
- * to the stack. Frames delivered without a valid ICV (validateFrames
- * check or disabled, unknown SCI, unused SA) keep their checksums checked.
+ * sealed, so it is marked CHECKSUM_UNNECESSARY and the stack skips its
+ * TCP, UDP and other transport checksums, up to four nested headers. A
+ * frame damaged before the peer sealed it is therefore delivered, where
+ * Linux's macsec leaves the check to the stack. Frames delivered without
+ * a valid ICV (validateFrames check or disabled, unknown SCI, unused SA)
+ * keep their checksums checked.
  */
 static int macvx_strip(struct sk_buff *skb, unsigned int hdr_len,
 		       unsigned int icv_len, bool verified)
