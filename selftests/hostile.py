@@ -559,6 +559,16 @@ class Hostile:
         problems += self.kmsg_problems()
         self.result(name, problems)
 
+    def case_csum_error(self, name, frames, expect, delivered):
+        """Run case() for frames that mvx0 delivers and UDP then drops.
+
+        Each delivered datagram fails UDP's checksum, so the sink reads
+        none of them and InCsumErrors and InErrors count each one.
+        """
+        want = {"udp.InCsumErrors": len(delivered),
+                "udp.InErrors": len(delivered), **expect}
+        self.case(name, frames, want, delivered, sink_expected=0)
+
     def set_link(self, name, *args):
         cmd = [self.counters.ip, "link", "set", "mvx0", "type", "macvx"] + \
             list(args)
@@ -576,8 +586,6 @@ class Hostile:
         frame_err = {"link.rx_frame_errors": 1, "link.rx_errors": 1}
         not_valid = {"inj.InPktsNotValid": 1, "inj.sa0.InPktsNotValid": 1,
                      "link.rx_errors": 1}
-        # A delivered datagram that fails UDP's checksum.
-        csum_err = {"udp.InCsumErrors": 1, "udp.InErrors": 1}
 
         # Positive controls: the injection path delivers valid frames.
         prot, plain = f.valid("valid_encrypted")
@@ -706,21 +714,19 @@ class Hostile:
         self.case("untagged_check_good_csum", f.vxlan(plain),
                   {"secy.InPktsUntagged": 1, "link.rx_packets": 1}, [plain])
         plain = f.plain("untagged_check_csum", csum=0x1234)
-        self.case("untagged_check_csum", f.vxlan(plain),
-                  dict(csum_err, **{"secy.InPktsUntagged": 1,
-                                    "link.rx_packets": 1}),
-                  [plain], sink_expected=0)
+        self.case_csum_error("untagged_check_csum", f.vxlan(plain),
+                             {"secy.InPktsUntagged": 1,
+                              "link.rx_packets": 1}, [plain])
         plain = f.plain("sci_unknown_check")
         self.case("sci_unknown_check",
                   f.vxlan(f.seal(plain, TCI_SC, sci=other_sci)),
                   {"secy.InPktsUnknownSCI": 1, "link.rx_packets": 1},
                   [plain])
         plain = f.plain("sci_unknown_check_csum", csum=0x1234)
-        self.case("sci_unknown_check_csum",
-                  f.vxlan(f.seal(plain, TCI_SC, sci=other_sci)),
-                  dict(csum_err, **{"secy.InPktsUnknownSCI": 1,
-                                    "link.rx_packets": 1}),
-                  [plain], sink_expected=0)
+        self.case_csum_error("sci_unknown_check_csum",
+                             f.vxlan(f.seal(plain, TCI_SC, sci=other_sci)),
+                             {"secy.InPktsUnknownSCI": 1,
+                              "link.rx_packets": 1}, [plain])
         self.case("sci_unknown_c_check",
                   f.vxlan(f.seal(plain, sc_e_c, sci=other_sci)),
                   {"secy.InPktsNoSCI": 1, "link.rx_errors": 1})
@@ -728,11 +734,10 @@ class Hostile:
         self.case("an_without_sa_check", f.vxlan(f.seal(plain, TCI_SC | 1)),
                   {"inj.InPktsUnusedSA": 1, "link.rx_packets": 1}, [plain])
         plain = f.plain("an_without_sa_check_csum", csum=0x1234)
-        self.case("an_without_sa_check_csum",
-                  f.vxlan(f.seal(plain, TCI_SC | 1)),
-                  dict(csum_err, **{"inj.InPktsUnusedSA": 1,
-                                    "link.rx_packets": 1}),
-                  [plain], sink_expected=0)
+        self.case_csum_error("an_without_sa_check_csum",
+                             f.vxlan(f.seal(plain, TCI_SC | 1)),
+                             {"inj.InPktsUnusedSA": 1,
+                              "link.rx_packets": 1}, [plain])
         prot, plain = f.valid("integrity_corrupt_check", encrypt=False)
         self.case("plaintext_corrupt_check", f.vxlan(flip(prot, 60)),
                   {"inj.InPktsInvalid": 1, "inj.sa0.InPktsInvalid": 1,
@@ -741,11 +746,11 @@ class Hostile:
         # the corrupted datagram fails UDP's and never reaches the sink.
         prot, plain = f.valid("integrity_corrupt_csum_check", encrypt=False,
                               csum="good")
-        self.case("plaintext_corrupt_check_csum", f.vxlan(flip(prot, 60)),
-                  dict(csum_err, **{"inj.InPktsInvalid": 1,
-                                    "inj.sa0.InPktsInvalid": 1,
-                                    "link.rx_packets": 1}),
-                  [flip(plain, 60 - 16)], sink_expected=0)
+        self.case_csum_error("plaintext_corrupt_check_csum",
+                             f.vxlan(flip(prot, 60)),
+                             {"inj.InPktsInvalid": 1,
+                              "inj.sa0.InPktsInvalid": 1,
+                              "link.rx_packets": 1}, [flip(plain, 60 - 16)])
         prot, _ = f.valid("data_corrupt_check")
         self.case("ciphertext_corrupt_check", f.vxlan(flip(prot, 40, 0x80)),
                   not_valid)
@@ -761,10 +766,10 @@ class Hostile:
                   [flip(plain, 60 - 16)])
         prot, plain = f.valid("integrity_corrupt_disabled_csum",
                               encrypt=False, csum="good")
-        self.case("plaintext_corrupt_disabled_csum", f.vxlan(flip(prot, 60)),
-                  dict(csum_err, **{"inj.InPktsUnchecked": 1,
-                                    "link.rx_packets": 1}),
-                  [flip(plain, 60 - 16)], sink_expected=0)
+        self.case_csum_error("plaintext_corrupt_disabled_csum",
+                             f.vxlan(flip(prot, 60)),
+                             {"inj.InPktsUnchecked": 1,
+                              "link.rx_packets": 1}, [flip(plain, 60 - 16)])
         self.set_link("validate_strict", "validate", "strict")
 
         # Replay protection (802.1AE 10.6.2). The injector's PNs so far
