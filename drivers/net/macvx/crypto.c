@@ -91,6 +91,7 @@ int macvx_key_init(struct macvx_key *key, const u8 *bytes, unsigned int len,
 	for_each_possible_cpu(cpu) {
 		struct macvx_req *r = per_cpu_ptr(key->reqs, cpu);
 
+		sg_init_table(r->sg, MACVX_MAX_SG);
 		aead_request_set_tfm(macvx_req_aead(r), tfm);
 	}
 	key->tfm = tfm;
@@ -143,6 +144,7 @@ struct macvx_req *macvx_req_get(struct macvx_key *key)
 		return NULL;
 	r->heap = true;
 	r->busy = true;
+	sg_init_table(r->sg, MACVX_MAX_SG);
 	aead_request_set_tfm(macvx_req_aead(r), key->tfm);
 	return r;
 }

@@ -15,6 +15,9 @@
  *	was still owned by an asynchronous operation
  * @busy: the preallocated request is in use; only for !@heap
  *
+ * @sg is initialised with the request, so the data path only points it
+ * at each frame.
+ *
  * The aead_request and the transform's context follow, aligned to
  * CRYPTO_MINALIGN.
  */

@@ -371,7 +371,7 @@ static void macvx_decrypt(struct macvx_dev *mvx, struct sk_buff *skb,
 	}
 
 	macvx_build_iv(req->iv, &sa->key, sci, cb->pn, secy->xpn);
-	sg_init_one(req->sg, skb->data, skb->len);
+	sg_set_buf(req->sg, skb->data, skb->len);
 
 	aead = macvx_req_aead(req);
 	if (macvx_sectag(skb)->tci_an & MACVX_TCI_E) {

@@ -746,7 +746,7 @@ static void macvx_xmit_one(struct macvx_dev *mvx, struct sk_buff *skb,
 		goto drop;
 	}
 	macvx_build_iv(req->iv, &sa->key, secy->sci, pn, secy->xpn);
-	sg_init_one(req->sg, skb->data, skb->len);
+	sg_set_buf(req->sg, skb->data, skb->len);
 
 	aead = macvx_req_aead(req);
 	if (cb->encrypt) {
