@@ -433,19 +433,23 @@ static void macvx_rx_unknown_sci(struct macvx_dev *mvx, struct sk_buff *skb,
 static struct macvx_rx_sc *macvx_find_sc(struct macvx_secy *secy,
 					 struct sk_buff *skb, sci_t *sci)
 {
+	struct macvx_rx_sc *single = macvx_rx_sc_single_rcu(secy);
 	struct macvx_sectag *tag = macvx_sectag(skb);
 
 	if (!(tag->tci_an & (MACVX_TCI_SC | MACVX_TCI_ES))) {
-		struct macvx_rx_sc *sc = macvx_rx_sc_single_rcu(secy);
-
-		*sci = sc ? sc->sci : 0;
-		return sc;
+		*sci = single ? single->sci : 0;
+		return single;
 	}
 
 	if (tag->tci_an & MACVX_TCI_SC)
 		memcpy(sci, tag->secure_channel_id, sizeof(*sci));
 	else
 		*sci = macvx_make_sci(eth_hdr(skb)->h_source, MACVX_PORT_ES);
+	/* The only active RX SC is also in the table: a match spares the
+	 * hash of every frame from a single peer.
+	 */
+	if (single && single->sci == *sci)
+		return single;
 	return macvx_rx_sc_find_rcu(secy, *sci);
 }
 
