@@ -23,6 +23,16 @@
 #              checksums, VXLAN, SecTAG, PN order, ICV and plaintext.
 # Both ends' 802.1AE counters must show no error.
 #
+# Segmentation of a batch copies the head's outer headers in front of
+# every frame, and a tunnel below macvx makes room in the head only. So
+# with the route to the peer through a stock vxlan device (IPv4 and IPv6),
+# whose veth segments in software, macvx must send frame by frame:
+#   stream     a local TCP stream arrives intact, in at least as many
+#              underlay packets as frames;
+#   injected   TCP GSO frames written to a packet socket with a
+#              virtio_net_hdr, whose segments have little headroom, arrive
+#              (this wrote before the skb heads when they were batched).
+#
 # Environment, besides lib.sh's: STOCK_IP is the stock ip binary (default
 # /usr/sbin/ip).
 # macvx-timeout: 900
@@ -47,6 +57,10 @@ for tool in tcpdump ethtool; do
 done
 
 modprobe -a vxlan macsec
+# The virtio_net_hdr's flags and GSO type, and the packet socket level and
+# option (Python's socket module names neither).
+VNET_NEEDS_CSUM=1 VNET_GSO_TCPV4=1 SOL_PACKET=263 PACKET_VNET_HDR=15
+INJECT_FRAMES=300
 module_load
 two_hosts
 
@@ -281,7 +295,128 @@ if bad:
     sys.exit(", ".join(bad))'
 }
 
+# nested_setup FAMILY: macvx without a lower device, whose route to the
+# peer runs through vxlan u0 on the veth; a's veth segments everything in
+# software. The MTU of 1300 keeps macvx's datagrams within u0's.
+nested_setup() {
+	local ua=10.0.0.1 ub=10.0.0.2 ia=172.17.0.1 ib=172.17.0.2 plen=30
+
+	if [ "$1" = 6 ]; then
+		ua=fd00::1 ub=fd00::2 ia=fd60::1 ib=fd60::2 plen=64
+	fi
+	ns_exec a ip link add u0 type vxlan id 9 remote "$ub" local "$ua" \
+		dstport 4790 || return 1
+	ns_exec b ip link add u0 type vxlan id 9 remote "$ua" local "$ub" \
+		dstport 4790 || return 1
+	ns_exec a ip addr add "$ia/$plen" dev u0 nodad
+	ns_exec b ip addr add "$ib/$plen" dev u0 nodad
+	ns_exec a ip link set u0 up
+	ns_exec b ip link set u0 up
+	# shellcheck disable=SC2086 # the options are several words
+	ns_exec a "$IP" link add mvx0 mtu 1300 type macvx id "$vni" \
+		remote "$ib" local "$ia" $secy_options || return 1
+	# shellcheck disable=SC2086
+	ns_exec b "$IP" link add mvx0 mtu 1300 type macvx id "$vni" \
+		remote "$ia" local "$ib" $secy_options || return 1
+	sa_setup a mvx0 "$KEY_A" "$KEY_B" "$(mac b mvx0)" "$IP" macvx &&
+	sa_setup b mvx0 "$KEY_B" "$KEY_A" "$(mac a mvx0)" "$IP" macvx ||
+		return 1
+	ns_exec a sysctl -qw net.ipv6.conf.mvx0.disable_ipv6=1
+	ns_exec b sysctl -qw net.ipv6.conf.mvx0.disable_ipv6=1
+	ns_exec a ip addr add "192.168.$number.1/24" dev mvx0
+	ns_exec b ip addr add "$in_b/24" dev mvx0
+	ns_exec a ip link set mvx0 up
+	ns_exec b ip link set mvx0 up
+	ns_exec a ethtool -K va tx off tx-gso-list off \
+		tx-udp_tnl-segmentation off \
+		tx-udp_tnl-csum-segmentation off >/dev/null
+}
+
+nested_teardown() {
+	cell_teardown
+	ns_exec a ip link del u0 2>/dev/null || true
+	ns_exec b ip link del u0 2>/dev/null || true
+	ns_exec a ethtool -K va tx-udp_tnl-segmentation on \
+		tx-udp_tnl-csum-segmentation on >/dev/null 2>&1 || true
+}
+
+# unbatched: the stream arrives, and u0 sends at least as many packets as
+# macvx sends frames (a batch would count once there).
+unbatched() {
+	local frames0 pkts0 frames pkts
+
+	frames0=$(dev_stat a mvx0 tx_packets)
+	pkts0=$(dev_stat a u0 tx_packets)
+	transfer "$BATCH_BYTES" || return 1
+	frames=$(($(dev_stat a mvx0 tx_packets) - frames0))
+	pkts=$(($(dev_stat a u0 tx_packets) - pkts0))
+	echo "$frames frames in $pkts packets on u0"
+	if [ "$pkts" -lt "$frames" ]; then
+		echo "the frames were batched"
+		return 1
+	fi
+}
+
+# rx_at_least PACKETS: b's mvx0 has received at least PACKETS.
+rx_at_least() {
+	[ "$(dev_stat b mvx0 rx_packets)" -ge "$1" ]
+}
+
+# injected: TCP GSO frames of 20,480 bytes with an MSS of 1,200 (18
+# segments each) written to a's mvx0 through a packet socket arrive at b,
+# at least nine segments in ten.
+injected() {
+	local rx0 rx want
+
+	rx0=$(dev_stat b mvx0 rx_packets)
+	ns_exec a "$PYTHON" -c '
+import socket, struct, sys
+dev, dst_mac, src_mac, src, dst = sys.argv[1:6]
+count, needs_csum, gso_tcpv4, sol_packet, vnet_opt = map(int, sys.argv[6:11])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.setsockopt(sol_packet, vnet_opt, 1)
+s.bind((dev, 0))
+payload = bytes(range(256)) * 80
+tcp = struct.pack("!HHIIBBHHH", 40000, 9, 1, 0, 5 << 4, 0x18, 65535, 0, 0)
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0,
+                 0x4000, 64, 6, 0, socket.inet_aton(src),
+                 socket.inet_aton(dst))
+eth = bytes.fromhex(dst_mac.replace(":", "") + src_mac.replace(":", ""))
+eth += b"\x08\x00"
+# flags, gso_type, hdr_len, gso_size, csum_start, csum_offset (TCP check)
+vnet = struct.pack("<BBHHHH", needs_csum, gso_tcpv4,
+                   len(eth) + len(ip) + len(tcp), 1200, len(eth) + len(ip), 16)
+for _ in range(count):
+    s.send(vnet + eth + ip + tcp + payload)' mvx0 "$(mac b mvx0)" \
+		"$(mac a mvx0)" "192.168.$number.1" "$in_b" "$INJECT_FRAMES" \
+		"$VNET_NEEDS_CSUM" "$VNET_GSO_TCPV4" "$SOL_PACKET" \
+		"$PACKET_VNET_HDR" ||
+		return 1
+	want=$((INJECT_FRAMES * 18))
+	wait_for 10 rx_at_least $((rx0 + want)) || true
+	rx=$(($(dev_stat b mvx0 rx_packets) - rx0))
+	echo "b received $rx of $want segments"
+	if [ $((rx * 10)) -lt $((want * 9)) ]; then
+		echo "too few segments arrived"
+		return 1
+	fi
+}
+
 number=0
+for family in 4 6; do
+	number=$((number + 1))
+	name=batch.nested.ipv$family
+	cell_settings "$number" macvx "$family" on
+	tap_check "$name.setup" nested_setup "$family"
+	if [ "$TAP_LAST_STATUS" -eq 0 ]; then
+		checked "$name.stream" unbatched
+		checked "$name.injected" injected
+		tap_check "$name.counters_a" counters a "$IP" macvx
+		tap_check "$name.counters_b" counters b "$IP" macvx
+	fi
+	nested_teardown
+done
+
 for peer_kind in macvx stock; do
 	for family in 4 6; do
 		for csum in off on; do

@@ -150,6 +150,36 @@ struct macvx_batch {
 	unsigned int count;
 };
 
+/* Headroom a batched frame keeps beyond its link and outer headers, for a
+ * host that forwards the batch into a tunnel before segmenting it: VXLAN
+ * over IPv6 needs 84 bytes with its own link header.
+ */
+#define MACVX_BATCH_SLACK	128
+
+/* Decide whether the frames in the list at @skb may leave over @dst as one
+ * batch. Segmentation of a batch (skb_segment_list()) copies the head's
+ * outer headers in front of every other frame, but each layer below
+ * macvx makes room only in the head. So a batch goes only to a device
+ * that adds nothing but its link header, and only when every frame has
+ * room for that header, its outer IP and UDP headers and
+ * MACVX_BATCH_SLACK. Frames from local sockets have that much. Frames
+ * from a tap device or a packet socket often do not, and go out one by
+ * one.
+ */
+static bool macvx_batch_ok(const struct sk_buff *skb,
+			   const struct dst_entry *dst, unsigned int nh_len)
+{
+	unsigned int room = LL_RESERVED_SPACE(dst->dev) + MACVX_BATCH_SLACK +
+			    nh_len + sizeof(struct udphdr);
+
+	if (dst->dev->needed_headroom || dst->header_len)
+		return false;
+	for (; skb; skb = skb->next)
+		if (skb_headroom(skb) < room)
+			return false;
+	return true;
+}
+
 /* Compute the complete UDP checksum of the linear datagram at @uh, of
  * @len bytes, below the IP header template @nh. Segmentation of a UDP GSO
  * fraglist packet computes no checksum, so each datagram brings its own.
@@ -351,8 +381,49 @@ static void macvx_batch_xmit6(struct dst_entry *dst, struct sock *sk,
 }
 #endif
 
+/* Send the frames of the list at @skb one by one, each with a reference
+ * to @rt.
+ */
+static void macvx_send_each4(struct rtable *rt, struct sock *sk,
+			     struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			     u8 tos, u8 ttl, __be16 df, __be16 sport,
+			     __be16 dport, bool xnet, bool csum)
+{
+	struct sk_buff *next;
+
+	skb_list_walk_safe(skb, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (next)
+			dst_hold(&rt->dst);
+		skb->dev = NULL;
+		udp_tunnel_xmit_skb(rt, sk, skb, saddr, daddr, tos, ttl, df,
+				    sport, dport, xnet, !csum);
+	}
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static void macvx_send_each6(struct dst_entry *dst, struct sock *sk,
+			     struct sk_buff *skb, struct in6_addr *saddr,
+			     struct in6_addr *daddr, u8 tos, u8 ttl,
+			     __be32 label, __be16 sport, __be16 dport,
+			     bool xnet, bool zero_csum)
+{
+	struct sk_buff *next;
+
+	skb_list_walk_safe(skb, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (next)
+			dst_hold(dst);
+		skb_scrub_packet(skb, xnet);
+		udp_tunnel6_xmit_skb(dst, sk, skb, NULL, saddr, daddr, tos, ttl,
+				     label, sport, dport, zero_csum);
+	}
+}
+#endif
+
 /* Push the VXLAN header of every frame in the list at @skb and send them:
- * one frame alone, or several as one batch. Consumes the list.
+ * as one batch where macvx_batch_ok() allows, else one by one. Consumes
+ * the list.
  *
  * The device counts the frames it was given, with their length before
  * protection, as macsec does. So the tunnel helpers get no device to
@@ -406,16 +477,17 @@ static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb,
 			return;
 		}
 		ttl = cfg->ttl ? : ip4_dst_hoplimit(&rt->dst);
-		skb->dev = NULL;
-		if (skb->next)
+		if (skb->next &&
+		    macvx_batch_ok(skb, &rt->dst, sizeof(struct iphdr))) {
+			skb->dev = NULL;
 			macvx_batch_xmit4(rt, ms->sock->sk, skb, saddr, daddr,
 					  cb->tos, ttl, cb->df, cb->src_port,
 					  cfg->dst_port, xnet, cfg->udp_csum);
-		else
-			udp_tunnel_xmit_skb(rt, ms->sock->sk, skb, saddr, daddr,
-					    cb->tos, ttl, cb->df, cb->src_port,
-					    cfg->dst_port, xnet,
-					    !cfg->udp_csum);
+		} else {
+			macvx_send_each4(rt, ms->sock->sk, skb, saddr, daddr,
+					 cb->tos, ttl, cb->df, cb->src_port,
+					 cfg->dst_port, xnet, cfg->udp_csum);
+		}
 #if IS_ENABLED(CONFIG_IPV6)
 	} else {
 		struct in6_addr *daddr = &cfg->remote.sin6.sin6_addr;
@@ -429,18 +501,17 @@ static void macvx_encap_send(struct macvx_dev *mvx, struct sk_buff *skb,
 			return;
 		}
 		ttl = cfg->ttl ? : ip6_dst_hoplimit(dst);
-		if (skb->next) {
+		if (skb->next &&
+		    macvx_batch_ok(skb, dst, sizeof(struct ipv6hdr))) {
 			macvx_batch_xmit6(dst, ms->sock->sk, skb, &saddr, daddr,
 					  cb->tos, ttl, cfg->label,
 					  cb->src_port, cfg->dst_port, xnet,
 					  !cfg->udp_zero_csum6_tx);
 		} else {
-			skb_scrub_packet(skb, xnet);
-			udp_tunnel6_xmit_skb(dst, ms->sock->sk, skb, NULL,
-					     &saddr, daddr, cb->tos, ttl,
-					     cfg->label, cb->src_port,
-					     cfg->dst_port,
-					     cfg->udp_zero_csum6_tx);
+			macvx_send_each6(dst, ms->sock->sk, skb, &saddr, daddr,
+					 cb->tos, ttl, cfg->label,
+					 cb->src_port, cfg->dst_port, xnet,
+					 cfg->udp_zero_csum6_tx);
 		}
 #endif
 	}
