@@ -227,19 +227,27 @@ dev_stat() {
 	ns_exec "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
+# stream_frames DEV: send the batched stream, and set frames and pkts to
+# the packets that a's mvx0 and DEV sent meanwhile.
+stream_frames() {
+	local frames0 pkts0
+
+	frames0=$(dev_stat a mvx0 tx_packets)
+	pkts0=$(dev_stat a "$1" tx_packets)
+	transfer "$BATCH_BYTES" || return 1
+	frames=$(($(dev_stat a mvx0 tx_packets) - frames0))
+	pkts=$(($(dev_stat a "$1" tx_packets) - pkts0))
+	echo "$frames frames in $pkts packets on $1"
+}
+
 # batched: the stream arrives, in at most half as many underlay packets as
 # protected frames. Without batching there are as many; with it, 10 to 20
 # times fewer on an idle host. A loaded host makes TCP's GSO frames
 # smaller (one CI run had 3.5 frames per packet), hence the wide margin.
 batched() {
-	local frames0 pkts0 frames pkts
+	local frames pkts
 
-	frames0=$(dev_stat a mvx0 tx_packets)
-	pkts0=$(dev_stat a va tx_packets)
-	transfer "$BATCH_BYTES" || return 1
-	frames=$(($(dev_stat a mvx0 tx_packets) - frames0))
-	pkts=$(($(dev_stat a va tx_packets) - pkts0))
-	echo "$frames frames in $pkts underlay packets"
+	stream_frames va || return 1
 	if [ "$frames" -lt $((BATCH_BYTES / 1500)) ]; then
 		echo "too few frames for the stream"
 		return 1
@@ -343,14 +351,9 @@ nested_teardown() {
 # unbatched: the stream arrives, and u0 sends at least as many packets as
 # macvx sends frames (a batch would count once there).
 unbatched() {
-	local frames0 pkts0 frames pkts
+	local frames pkts
 
-	frames0=$(dev_stat a mvx0 tx_packets)
-	pkts0=$(dev_stat a u0 tx_packets)
-	transfer "$BATCH_BYTES" || return 1
-	frames=$(($(dev_stat a mvx0 tx_packets) - frames0))
-	pkts=$(($(dev_stat a u0 tx_packets) - pkts0))
-	echo "$frames frames in $pkts packets on u0"
+	stream_frames u0 || return 1
 	if [ "$pkts" -lt "$frames" ]; then
 		echo "the frames were batched"
 		return 1
