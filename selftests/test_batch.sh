@@ -32,6 +32,9 @@
 #   injected   TCP GSO frames written to a packet socket with a
 #              virtio_net_hdr, whose segments have little headroom, arrive
 #              (this wrote before the skb heads when they were batched).
+# A route with a lightweight tunnel pushes headers on the way out too: over
+# an IPv6 underlay whose route to the peer has a seg6 encap, the stream
+# must arrive and go out unbatched.
 #
 # Environment, besides lib.sh's: STOCK_IP is the stock ip binary (default
 # /usr/sbin/ip).
@@ -419,6 +422,48 @@ for family in 4 6; do
 	fi
 	nested_teardown
 done
+
+# seg6_setup: an IPv6 cell whose route to b's underlay address adds an
+# SRv6 header with b's fd00::a as the only segment; b decapsulates it.
+# The MTU of 1300 leaves room for the 64 bytes of the encapsulation.
+seg6_setup() {
+	cell_setup "$number" || return 1
+	ns_exec a ip link set mvx0 mtu 1300
+	ns_exec b ip link set mvx0 mtu 1300
+	ns_exec b ip addr add fd00::a/128 dev vb nodad
+	ns_exec b sysctl -qw net.ipv6.conf.all.seg6_enabled=1 \
+		net.ipv6.conf.vb.seg6_enabled=1
+	ns_exec a ip -6 route add fd00::2/128 encap seg6 mode encap \
+		segs fd00::a dev va
+}
+
+seg6_teardown() {
+	ns_exec a ip -6 route del fd00::2/128 2>/dev/null || true
+	ns_exec b ip addr del fd00::a/128 dev vb 2>/dev/null || true
+	cell_teardown
+}
+
+# unbatched_va: the stream arrives, and the veth sends at least as many
+# packets as macvx sends frames.
+unbatched_va() {
+	local frames pkts
+
+	stream_frames va || return 1
+	if [ "$pkts" -lt "$frames" ]; then
+		echo "the frames were batched"
+		return 1
+	fi
+}
+
+number=$((number + 1))
+cell_settings "$number" macvx 6 on
+tap_check batch.seg6.setup seg6_setup
+if [ "$TAP_LAST_STATUS" -eq 0 ]; then
+	checked batch.seg6.stream unbatched_va
+	tap_check batch.seg6.counters_a counters a "$IP" macvx
+	tap_check batch.seg6.counters_b counters b "$IP" macvx
+fi
+seg6_teardown
 
 for peer_kind in macvx stock; do
 	for family in 4 6; do

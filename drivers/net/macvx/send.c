@@ -153,6 +153,8 @@ struct macvx_batch {
 /* Headroom a batched frame keeps beyond its link and outer headers, for a
  * host that forwards the batch into a tunnel before segmenting it: VXLAN
  * over IPv6 needs 84 bytes with its own link header.
+ * NOTE: nested tunnels, or Geneve over IPv6 with more than about 60 bytes
+ * of options, on such a host need more than this.
  */
 #define MACVX_BATCH_SLACK	128
 
@@ -160,11 +162,12 @@ struct macvx_batch {
  * batch. Segmentation of a batch (skb_segment_list()) copies the head's
  * outer headers in front of every other frame, but each layer below
  * macvx makes room only in the head. So a batch goes only to a device
- * that adds nothing but its link header, and only when every frame has
- * room for that header, its outer IP and UDP headers and
- * MACVX_BATCH_SLACK. Frames from local sockets have that much. Frames
- * from a tap device or a packet socket often do not, and go out one by
- * one.
+ * that adds nothing but its link header, on a route with no transform and
+ * no lightweight tunnel (seg6, BPF, MPLS and others push their headers on
+ * the way out), and only when every frame has room for that header, its
+ * outer IP and UDP headers and MACVX_BATCH_SLACK. Frames from local
+ * sockets have that much. Frames from a tap device or a packet socket
+ * often do not, and go out one by one.
  */
 static bool macvx_batch_ok(const struct sk_buff *skb,
 			   const struct dst_entry *dst, unsigned int nh_len)
@@ -172,7 +175,7 @@ static bool macvx_batch_ok(const struct sk_buff *skb,
 	unsigned int room = LL_RESERVED_SPACE(dst->dev) + MACVX_BATCH_SLACK +
 			    nh_len + sizeof(struct udphdr);
 
-	if (dst->dev->needed_headroom || dst->header_len)
+	if (dst->dev->needed_headroom || dst->header_len || dst->lwtstate)
 		return false;
 	for (; skb; skb = skb->next)
 		if (skb_headroom(skb) < room)
