@@ -162,12 +162,13 @@ struct macvx_batch {
  * batch. Segmentation of a batch (skb_segment_list()) copies the head's
  * outer headers in front of every other frame, but each layer below
  * macvx makes room only in the head. So a batch goes only to a device
- * that adds nothing but its link header, on a route with no transform and
- * no lightweight tunnel (seg6, BPF, MPLS and others push their headers on
- * the way out), and only when every frame has room for that header, its
- * outer IP and UDP headers and MACVX_BATCH_SLACK. Frames from local
- * sockets have that much. Frames from a tap device or a packet socket
- * often do not, and go out one by one.
+ * that adds nothing but its link header. The route must carry no
+ * transform and no lightweight tunnel, because seg6, BPF, MPLS and other
+ * encaps push their headers on the way out. And every frame needs room
+ * for the link header, its outer IP and UDP headers and
+ * MACVX_BATCH_SLACK. Frames from local sockets have that much. Frames
+ * from a tap device or a packet socket often do not, and go out one by
+ * one.
  */
 static bool macvx_batch_ok(const struct sk_buff *skb,
 			   const struct dst_entry *dst, unsigned int nh_len)
