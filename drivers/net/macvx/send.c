@@ -151,12 +151,14 @@ struct macvx_batch {
 };
 
 /* Headroom a batched frame keeps beyond its link and outer headers, for a
- * host that forwards the batch into a tunnel before segmenting it: VXLAN
- * over IPv6 needs 84 bytes with its own link header.
- * NOTE: nested tunnels, or Geneve over IPv6 with more than about 60 bytes
- * of options, on such a host need more than this.
+ * host that forwards the batch into a tunnel before segmenting it. It is
+ * the NET_SKB_PAD that the frames of a fraglist GRO packet usually have,
+ * and VXLAN over IPv4 needs 64 bytes with its own link header. It must
+ * stay small: frames of local TCP sockets have only about 166 bytes left
+ * on kernels with a small MAX_HEADER.
+ * NOTE: VXLAN over IPv6 or nested tunnels on such a host need more.
  */
-#define MACVX_BATCH_SLACK	128
+#define MACVX_BATCH_SLACK	NET_SKB_PAD
 
 /* Decide whether the frames in the list at @skb may leave over @dst as one
  * batch. Segmentation of a batch (skb_segment_list()) copies the head's
