@@ -451,8 +451,9 @@ seg6_teardown() {
 	cell_teardown
 }
 
-# seg6_supported: the kernel takes seg6 encap routes (CONFIG_LWTUNNEL and
-# CONFIG_IPV6_SEG6_LWTUNNEL; the debug kernel has neither).
+# seg6_supported: succeed when the kernel takes seg6 encap routes, which
+# need CONFIG_LWTUNNEL and CONFIG_IPV6_SEG6_LWTUNNEL. The debug kernel has
+# neither.
 seg6_supported() {
 	ns_exec a ip -6 route add fd61::/64 encap seg6 mode encap \
 		segs fd00::a dev va 2>/dev/null || return 1

@@ -154,8 +154,8 @@ struct macvx_batch {
  * host that forwards the batch into a tunnel before segmenting it. It is
  * the NET_SKB_PAD that the frames of a fraglist GRO packet usually have,
  * and VXLAN over IPv4 needs 64 bytes with its own link header. It must
- * stay small: frames of local TCP sockets have only about 166 bytes left
- * on kernels with a small MAX_HEADER.
+ * stay small, because frames of local TCP sockets have only about 166
+ * bytes left on kernels with a small MAX_HEADER.
  * NOTE: VXLAN over IPv6 or nested tunnels on such a host need more.
  */
 #define MACVX_BATCH_SLACK	NET_SKB_PAD
