@@ -32,9 +32,9 @@
 #   injected   TCP GSO frames written to a packet socket with a
 #              virtio_net_hdr, whose segments have little headroom, arrive
 #              (this wrote before the skb heads when they were batched).
-# A route with a lightweight tunnel pushes headers on the way out too: over
-# an IPv6 underlay whose route to the peer has a seg6 encap, the stream
-# must arrive and go out unbatched.
+# A route with a lightweight tunnel also pushes headers on the way out. So
+# over an IPv6 underlay whose route to the peer has a seg6 encap, the
+# stream must arrive and go out unbatched.
 #
 # Environment, besides lib.sh's: STOCK_IP is the stock ip binary (default
 # /usr/sbin/ip).
